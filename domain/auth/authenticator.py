@@ -1,0 +1,52 @@
+"""Turning a bearer credential (access JWT or personal API token) into a user."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from domain.auth import opaque_tokens
+from domain.clock import Clock
+from domain.errors import InvalidToken, Unauthenticated
+from domain.ports import AccessTokenCodec, UnitOfWorkFactory
+from domain.users.model import User
+
+# Recording every use would turn each read into a write; a minute's precision is enough.
+LAST_USED_PRECISION = timedelta(minutes=1)
+
+
+class Authenticator:
+    def __init__(self, uow: UnitOfWorkFactory, codec: AccessTokenCodec, clock: Clock) -> None:
+        self._uow = uow
+        self._codec = codec
+        self._clock = clock
+
+    async def authenticate(self, bearer: str) -> User:
+        """Return the active user behind the credential or raise `Unauthenticated`."""
+        if opaque_tokens.is_api_token(bearer):
+            return await self._by_api_token(bearer)
+        try:
+            claims = self._codec.decode(bearer)
+        except InvalidToken as error:
+            raise Unauthenticated(str(error)) from None
+        async with self._uow() as uow:
+            user = await uow.users.get(claims.user_id)
+            if user is None or not user.is_active:
+                raise Unauthenticated("The account is not active.")
+            if not await uow.refresh_tokens.is_family_active(claims.session_id):
+                raise Unauthenticated("The session has ended.")
+        return user
+
+    async def _by_api_token(self, bearer: str) -> User:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            token = await uow.api_tokens.get_by_hash(opaque_tokens.digest(bearer))
+            if token is None or not token.is_usable(now):
+                raise Unauthenticated("The API token is invalid, expired or revoked.")
+            user = await uow.users.get(token.user_id)
+            if user is None or not user.is_active:
+                raise Unauthenticated("The account is not active.")
+            if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+                token.last_used_at = now
+                await uow.api_tokens.save(token)
+                await uow.commit()
+        return user

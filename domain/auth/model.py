@@ -1,0 +1,63 @@
+"""Credentials: refresh tokens (rotating, in families) and personal API tokens."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class RefreshToken:
+    """One link in a rotation chain; a family is every token descended from one sign-in."""
+
+    user_id: uuid.UUID
+    family_id: uuid.UUID
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime
+    used_at: datetime | None = None
+    revoked_at: datetime | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.used_at is None and self.revoked_at is None and now < self.expires_at
+
+
+@dataclass
+class ApiToken:
+    user_id: uuid.UUID
+    name: str
+    token_hash: str
+    created_at: datetime
+    expires_at: datetime | None = None
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def is_usable(self, now: datetime) -> bool:
+        return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+@dataclass(frozen=True)
+class AccessTokenClaims:
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    token_id: str
+    issued_at: datetime
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class IssuedAccessToken:
+    token: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a successful sign-in or refresh hands to the client."""
+
+    access_token: IssuedAccessToken
+    refresh_token: str
+    user_id: uuid.UUID

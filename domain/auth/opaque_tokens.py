@@ -1,0 +1,34 @@
+"""Opaque secrets (refresh and API tokens): random, prefixed by kind, stored only as digests.
+
+They carry 256 bits of entropy, so a fast digest is enough; a slow password hash would only
+cost CPU on every request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+REFRESH_TOKEN_PREFIX = "mch_rt_"
+API_TOKEN_PREFIX = "mch_pat_"
+
+
+def new_refresh_token() -> str:
+    return REFRESH_TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def new_api_token() -> str:
+    return API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def is_api_token(token: str) -> bool:
+    return token.startswith(API_TOKEN_PREFIX)
+
+
+def same_digest(a: str, b: str) -> bool:
+    return hmac.compare_digest(a, b)

@@ -1,0 +1,62 @@
+"""The ASGI application: FastAPI with the GraphQL router, health probes and the lifespan."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from graph.router import graphql_router
+from graph.schema import build_schema, hardened_extensions
+from infra.bootstrap import build_container, create_admin_from_environment, prepare_database
+from infra.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        container = build_container(settings)
+        try:
+            await prepare_database(container)
+            await create_admin_from_environment(container)
+            app.state.container = container
+            yield
+        finally:
+            await container.close()
+
+    app = FastAPI(
+        title="MACHETE", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
+    )
+    schema = build_schema(
+        hardened_extensions(
+            max_depth=settings.max_query_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_query_tokens,
+            introspection=settings.introspection_enabled,
+        )
+    )
+    app.include_router(graphql_router(schema, graphiql=settings.graphiql_enabled))
+
+    @app.get("/healthz")
+    async def healthz() -> dict[str, str]:
+        """The process is alive and serving."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    async def readyz(request: Request) -> JSONResponse:
+        """Ready to serve: the database answers."""
+        reachable = await request.app.state.container.system.database_reachable()
+        status = 200 if reachable else 503
+        return JSONResponse(
+            {"status": "ok" if reachable else "unavailable", "database": reachable},
+            status_code=status,
+        )
+
+    return app

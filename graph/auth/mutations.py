@@ -1,0 +1,96 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from domain.auth.commands import CreateApiToken, RevokeApiToken, SignIn
+from domain.auth.model import Session
+from domain.errors import DomainError, NotFound
+from domain.users.model import Role
+from graph.auth.inputs import (
+    CreateApiTokenInput,
+    RefreshTokenInput,
+    RevokeApiTokenInput,
+    SignInInput,
+    SignOutInput,
+)
+from graph.auth.payloads import (
+    CreateApiTokenPayload,
+    RevokeApiTokenPayload,
+    SignInPayload,
+    SignOutPayload,
+)
+from graph.context import GraphQLContext
+from graph.errors import user_errors
+from graph.node import key_of
+from graph.permissions import require_role
+from graph.users.types import ApiTokenType, UserType
+
+
+async def session_payload(info: Info[GraphQLContext, None], session: Session) -> SignInPayload:
+    user = await info.context.loaders.user_by_id.load(session.user_id)
+    return SignInPayload(
+        access_token=session.access_token.token,
+        refresh_token=session.refresh_token,
+        access_token_expires_at=session.access_token.expires_at,
+        user=UserType.from_domain(user) if user else None,
+    )
+
+
+@strawberry.type
+class AuthMutations:
+    @strawberry.mutation(description="Exchange a username and password for tokens.")
+    async def sign_in(self, info: Info[GraphQLContext, None], input: SignInInput) -> SignInPayload:
+        try:
+            session = await info.context.container.sessions.sign_in(
+                SignIn(input.username, input.password)
+            )
+        except DomainError as error:
+            return SignInPayload(errors=user_errors(error))
+        return await session_payload(info, session)
+
+    @strawberry.mutation(description="Spend a refresh token for new tokens (rotation).")
+    async def refresh_token(
+        self, info: Info[GraphQLContext, None], input: RefreshTokenInput
+    ) -> SignInPayload:
+        try:
+            session = await info.context.container.sessions.refresh(input.refresh_token)
+        except DomainError as error:
+            return SignInPayload(errors=user_errors(error))
+        return await session_payload(info, session)
+
+    @strawberry.mutation(description="End the session of this refresh token.")
+    async def sign_out(
+        self, info: Info[GraphQLContext, None], input: SignOutInput
+    ) -> SignOutPayload:
+        try:
+            await info.context.container.sessions.sign_out(input.refresh_token)
+        except DomainError as error:
+            return SignOutPayload(errors=user_errors(error))
+        return SignOutPayload()
+
+    @strawberry.mutation(description="Create a personal API token; the secret is shown once.")
+    async def create_api_token(
+        self, info: Info[GraphQLContext, None], input: CreateApiTokenInput
+    ) -> CreateApiTokenPayload:
+        actor = await require_role(info, Role.VIEWER)
+        command = CreateApiToken(input.name, input.expires_at)
+        try:
+            secret, token = await info.context.container.api_tokens.create(actor, command)
+        except DomainError as error:
+            return CreateApiTokenPayload(errors=user_errors(error))
+        return CreateApiTokenPayload(token=secret, api_token=ApiTokenType.from_domain(token))
+
+    @strawberry.mutation(description="Revoke one of your API tokens.")
+    async def revoke_api_token(
+        self, info: Info[GraphQLContext, None], input: RevokeApiTokenInput
+    ) -> RevokeApiTokenPayload:
+        actor = await require_role(info, Role.VIEWER)
+        key = key_of(input.id, "ApiToken")
+        try:
+            if key is None:
+                raise NotFound("No API token with this id.", field=("id",))
+            token = await info.context.container.api_tokens.revoke(actor, RevokeApiToken(key))
+        except DomainError as error:
+            return RevokeApiTokenPayload(errors=user_errors(error))
+        return RevokeApiTokenPayload(api_token=ApiTokenType.from_domain(token))

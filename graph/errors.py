@@ -1,0 +1,69 @@
+"""Typed errors for payloads, GraphQL errors for auth, and masking of everything unexpected."""
+
+from __future__ import annotations
+
+import logging
+
+import strawberry
+from graphql import GraphQLError
+
+from domain.errors import DomainError, ValidationFailed
+from domain.errors import ErrorCode as DomainErrorCode
+
+logger = logging.getLogger(__name__)
+
+ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode")
+
+UNAUTHENTICATED = "UNAUTHENTICATED"
+FORBIDDEN = "FORBIDDEN"
+PUBLIC_ERROR_CODES = frozenset({UNAUTHENTICATED, FORBIDDEN, "NOT_FOUND", "BAD_USER_INPUT"})
+
+
+@strawberry.type(description="An expected failure of a mutation, safe to show to the user.")
+class UserError:
+    code: ErrorCode
+    message: str
+    field: list[str] | None = strawberry.field(
+        default=None, description="Path to the input field at fault, starting with `input`."
+    )
+
+
+def user_errors(error: DomainError) -> list[UserError]:
+    problems = error.problems if isinstance(error, ValidationFailed) else [error]
+    return [
+        UserError(
+            code=problem.code,
+            message=problem.message,
+            field=["input", *problem.field] if problem.field else None,
+        )
+        for problem in problems
+    ]
+
+
+def unauthenticated(message: str = "Authentication required.") -> GraphQLError:
+    return GraphQLError(message, extensions={"code": UNAUTHENTICATED})
+
+
+def forbidden(message: str = "You are not allowed to do this.") -> GraphQLError:
+    return GraphQLError(message, extensions={"code": FORBIDDEN})
+
+
+def bad_user_input(message: str) -> GraphQLError:
+    return GraphQLError(message, extensions={"code": "BAD_USER_INPUT"})
+
+
+def should_mask_error(error: GraphQLError) -> bool:
+    """Mask what went wrong inside a resolver unless it is one of our public errors.
+
+    Errors without a path come from parsing, validation or variable coercion: they describe
+    the client's document and are safe to return.
+    """
+    if error.path is None:
+        return False
+    original = error.original_error
+    if original is None:
+        return False
+    if isinstance(original, GraphQLError):
+        return (original.extensions or {}).get("code") not in PUBLIC_ERROR_CODES
+    logger.error("unexpected error in resolver at %s", error.path, exc_info=original)
+    return True

@@ -1,0 +1,59 @@
+"""The assembled schema; `schema` is what `strawberry export-schema` reads."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+    SchemaExtension,
+)
+
+from graph.auth.mutations import AuthMutations
+from graph.errors import should_mask_error
+from graph.node_queries import NodeQueries
+from graph.system.queries import SystemQueries
+from graph.users.mutations import UserMutations
+from graph.users.queries import UserQueries
+from graph.users.types import ApiTokenType, UserType
+
+
+@strawberry.type
+class Query(UserQueries, NodeQueries, SystemQueries):
+    pass
+
+
+@strawberry.type
+class Mutation(AuthMutations, UserMutations):
+    pass
+
+
+def build_schema(
+    extensions: Sequence[type[SchemaExtension] | SchemaExtension] = (),
+) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, types=[UserType, ApiTokenType], extensions=list(extensions)
+    )
+
+
+def hardened_extensions(
+    *, max_depth: int, max_aliases: int, max_tokens: int, introspection: bool
+) -> list[SchemaExtension]:
+    extensions: list[SchemaExtension] = [
+        QueryDepthLimiter(max_depth=max_depth),
+        MaxAliasesLimiter(max_alias_count=max_aliases),
+        MaxTokensLimiter(max_token_count=max_tokens),
+        MaskErrors(should_mask_error=should_mask_error),
+    ]
+    if not introspection:
+        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return extensions
+
+
+schema = build_schema()

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from domain.errors import DomainError
+from domain.users.model import Role as DomainRole
+from graph.context import GraphQLContext
+from graph.errors import bad_user_input, forbidden
+from graph.node import key_of
+from graph.pagination import InvalidCursor, PageInfo, decode_cursor, encode_cursor, page_size
+from graph.permissions import current_viewer, require_role
+from graph.users.types import UserConnection, UserEdge, UserType
+
+
+async def resolve_user(info: Info[GraphQLContext, None], global_id: str) -> UserType | None:
+    """A user by global id: admins see everyone, other users only themselves."""
+    viewer = await require_role(info, DomainRole.VIEWER)
+    key = key_of(global_id, "User")
+    if key is None:
+        return None
+    if key != viewer.id and not viewer.is_admin:
+        raise forbidden("Only an admin can read other users.")
+    user = await info.context.loaders.user_by_id.load(key)
+    return UserType.from_domain(user) if user else None
+
+
+@strawberry.type
+class UserQueries:
+    @strawberry.field(description="The signed-in user, or null when anonymous.")
+    async def viewer(self, info: Info[GraphQLContext, None]) -> UserType | None:
+        viewer = await current_viewer(info)
+        return UserType.from_domain(viewer) if viewer else None
+
+    @strawberry.field(description="A user by ID (admins: anyone; others: themselves).")
+    async def user(self, info: Info[GraphQLContext, None], id: strawberry.ID) -> UserType | None:
+        return await resolve_user(info, id)
+
+    @strawberry.field(description="Every user, oldest first (admins only).")
+    async def users(
+        self,
+        info: Info[GraphQLContext, None],
+        first: int | None = None,
+        after: str | None = None,
+    ) -> UserConnection:
+        viewer = await require_role(info, DomainRole.ADMIN)
+        try:
+            limit = page_size(first)
+            cursor = decode_cursor(after) if after else None
+        except (ValueError, InvalidCursor) as error:
+            raise bad_user_input(str(error)) from None
+        try:
+            users = await info.context.container.users.list_users(viewer, limit, cursor)
+        except DomainError as error:
+            raise bad_user_input(error.message) from None
+        edges = [
+            UserEdge(cursor=encode_cursor(u.created_at, u.id), node=UserType.from_domain(u))
+            for u in users[:limit]
+        ]
+        end = edges[-1].cursor if edges else None
+        return UserConnection(edges=edges, page_info=PageInfo(len(users) > limit, end))

@@ -1,0 +1,116 @@
+"""The `machete` command line: serve, migrate, and create admins."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import sys
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+
+from domain.errors import DomainError
+from domain.users.commands import CreateUser
+from domain.users.model import Role
+
+app = typer.Typer(
+    help="MACHETE: Git repositories in, running engineering tools out.", no_args_is_help=True
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(admin_app, name="admin")
+console = Console(stderr=True)
+
+
+def load_settings(**overrides: object):
+    from infra.settings import Settings
+
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        for problem in error.errors():
+            console.print(f"[red]configuration error:[/red] {problem['msg']}")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Interface to bind (MACHETE_HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port to bind (MACHETE_PORT).")] = None,
+) -> None:
+    """Run the API server."""
+    import uvicorn
+
+    from graph.app import create_app
+
+    settings = load_settings(host=host, port=port)
+    url = f"http://{settings.host}:{settings.port}"
+    console.print(f"MACHETE {settings.mode.value} on [bold]{url}/graphql[/bold]")
+    console.print("First admin: [bold]machete admin create --username NAME --email EMAIL[/bold]")
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level,
+        proxy_headers=False,
+    )
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database schema to the newest version."""
+    from infra.db.migrate import upgrade_to_head
+
+    settings = load_settings()
+    settings.ensure_data_dir()
+    upgrade_to_head(settings.resolved_database_url)
+    console.print("database is up to date")
+
+
+def read_password() -> str:
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\r\n")
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != password:
+        console.print("[red]passwords differ[/red]")
+        raise typer.Exit(1)
+    return password
+
+
+@admin_app.command("create")
+def admin_create(
+    username: Annotated[str, typer.Option(help="The admin's username.")],
+    email: Annotated[str, typer.Option(help="The admin's email address.")],
+) -> None:
+    """Create an admin; the password comes from a prompt or, when piped, from stdin."""
+    password = read_password()
+    settings = load_settings()
+    exit_code = asyncio.run(_create_admin(settings, username, email, password))
+    raise typer.Exit(exit_code)
+
+
+async def _create_admin(settings, username: str, email: str, password: str) -> int:
+    from infra.bootstrap import build_container, prepare_database
+
+    container = build_container(settings)
+    try:
+        await prepare_database(container)
+        user = await container.users.create_user(
+            None, CreateUser(username, email, password, Role.ADMIN)
+        )
+    except DomainError as error:
+        problems = getattr(error, "problems", [error])
+        for problem in problems:
+            console.print(f"[red]{problem.code.value}:[/red] {problem.message}")
+        return 1
+    finally:
+        await container.close()
+    console.print(f"created admin [bold]{user.username}[/bold]")
+    return 0
+
+
+def main() -> None:
+    app()

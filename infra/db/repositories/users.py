@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.ports import UserPageKey
+from domain.users.model import Role, User
+from infra.db.rows import UserRow
+
+
+class SqlAlchemyUserRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, user: User) -> None:
+        self._session.add(UserRow.from_domain(user))
+        await self._session.flush()
+
+    async def save(self, user: User) -> None:
+        row = await self._session.get(UserRow, user.id)
+        if row is None:
+            raise LookupError(f"user {user.id} is not stored")
+        row.update_from(user)
+        await self._session.flush()
+
+    async def get(self, user_id: uuid.UUID) -> User | None:
+        row = await self._session.get(UserRow, user_id)
+        return row.to_domain() if row else None
+
+    async def get_many(self, user_ids: list[uuid.UUID]) -> list[User]:
+        if not user_ids:
+            return []
+        rows = await self._session.scalars(select(UserRow).where(UserRow.id.in_(user_ids)))
+        return [row.to_domain() for row in rows]
+
+    async def get_by_username(self, username: str) -> User | None:
+        row = await self._session.scalar(select(UserRow).where(UserRow.username == username))
+        return row.to_domain() if row else None
+
+    async def get_by_email(self, email: str) -> User | None:
+        row = await self._session.scalar(select(UserRow).where(UserRow.email == email))
+        return row.to_domain() if row else None
+
+    async def page(self, limit: int, after: UserPageKey | None) -> list[User]:
+        query = select(UserRow).order_by(UserRow.created_at, UserRow.id).limit(limit)
+        if after is not None:
+            query = query.where(tuple_(UserRow.created_at, UserRow.id) > tuple_(*after))
+        return [row.to_domain() for row in await self._session.scalars(query)]
+
+    async def count_active_admins(self) -> int:
+        query = select(func.count()).where(UserRow.role == Role.ADMIN.value, UserRow.is_active)
+        return int(await self._session.scalar(query) or 0)

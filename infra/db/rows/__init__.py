@@ -1,0 +1,22 @@
+"""Every table, imported here so that `Base.metadata` is complete for Alembic."""
+
+from infra.db.rows.audit import AuditEventRow
+from infra.db.rows.base import Base
+from infra.db.rows.builds import BuildLogLineRow, BuildRow
+from infra.db.rows.health import HealthCheckRow
+from infra.db.rows.tokens import ApiTokenRow, RefreshTokenRow
+from infra.db.rows.tools import ToolRow, ToolSecretRow
+from infra.db.rows.users import UserRow
+
+__all__ = [
+    "ApiTokenRow",
+    "AuditEventRow",
+    "Base",
+    "BuildLogLineRow",
+    "BuildRow",
+    "HealthCheckRow",
+    "RefreshTokenRow",
+    "ToolRow",
+    "ToolSecretRow",
+    "UserRow",
+]

@@ -1,0 +1,24 @@
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, Text, Uuid
+from sqlalchemy.orm import Mapped, mapped_column
+
+from infra.db.rows.base import Base
+from infra.db.types import UtcDateTime
+
+
+class HealthCheckRow(Base):
+    __tablename__ = "health_checks"
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    tool_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("tools.id", ondelete="CASCADE"))
+    checked_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    healthy: Mapped[bool] = mapped_column(Boolean)
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_health_checks_tool_id_checked_at", "tool_id", "checked_at"),)

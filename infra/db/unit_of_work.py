@@ -1,0 +1,46 @@
+"""One transaction per use case; rolled back unless the service commits."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from infra.db.repositories.audit import SqlAlchemyAuditLog
+from infra.db.repositories.tokens import (
+    SqlAlchemyApiTokenRepository,
+    SqlAlchemyRefreshTokenRepository,
+)
+from infra.db.repositories.users import SqlAlchemyUserRepository
+
+
+class SqlAlchemyUnitOfWork:
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+        self._session: AsyncSession | None = None
+
+    async def __aenter__(self) -> Self:
+        self._session = self._session_factory()
+        self.users = SqlAlchemyUserRepository(self._session)
+        self.refresh_tokens = SqlAlchemyRefreshTokenRepository(self._session)
+        self.api_tokens = SqlAlchemyApiTokenRepository(self._session)
+        self.audit = SqlAlchemyAuditLog(self._session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self) -> None:
+        assert self._session is not None
+        await self._session.commit()

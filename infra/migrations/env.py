@@ -1,0 +1,62 @@
+"""Alembic environment: async engines for SQLite and PostgreSQL alike."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from alembic import context
+from sqlalchemy import DateTime
+from sqlalchemy.engine import Connection
+
+from infra.db.engine import create_engine
+from infra.db.rows import Base
+from infra.db.types import UtcDateTime
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
+    # Migrations describe storage; the UTC conversion is the ORM's business.
+    if type_ == "type" and isinstance(obj, UtcDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+def compare_type(context: Any, inspected: Any, metadata: Any, *args: Any) -> bool | None:
+    if isinstance(metadata.type, UtcDateTime) and isinstance(inspected.type, DateTime):
+        return False
+    return None
+
+
+def configure(connection: Connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_item=render_item,
+        compare_type=compare_type,
+        render_as_batch=connection.dialect.name == "sqlite",
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+async def run_async() -> None:
+    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    try:
+        async with engine.connect() as connection:
+            await connection.run_sync(configure)
+    finally:
+        await engine.dispose()
+
+
+def run() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        configure(connection)
+    else:
+        asyncio.run(run_async())
+
+
+run()

@@ -1,0 +1,92 @@
+"""Settings from `MACHETE_*` environment variables and an optional `.env` file."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from enum import StrEnum
+from pathlib import Path
+
+from pydantic import Field, SecretStr, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class Mode(StrEnum):
+    DEVELOPMENT = "development"
+    PRODUCTION = "production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="MACHETE_", env_file=".env", extra="ignore", frozen=True
+    )
+
+    mode: Mode = Mode.DEVELOPMENT
+    data_dir: Path = Path(".machete")
+    database_url: str | None = None
+    secret_key: SecretStr | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+    allow_local_repos: bool = False
+    graphiql: bool | None = None
+    introspection: bool | None = None
+    access_token_ttl_seconds: int = Field(default=900, ge=30, le=86400)
+    refresh_token_ttl_seconds: int = Field(default=30 * 86400, ge=300)
+    jwt_issuer: str = "machete"
+    jwt_audience: str = "machete-api"
+    admin_username: str | None = None
+    admin_password: SecretStr | None = None
+    admin_email: str | None = None
+    max_query_depth: int = Field(default=12, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_query_tokens: int = Field(default=2000, ge=100)
+    log_level: str = "info"
+
+    @model_validator(mode="after")
+    def _production_needs_a_secret_key(self) -> Settings:
+        if self.mode is Mode.PRODUCTION and self.secret_key is None:
+            raise ValueError("MACHETE_SECRET_KEY is required in production mode")
+        if (
+            self.secret_key is not None
+            and len(self.secret_key.get_secret_value()) < MIN_SECRET_KEY_LENGTH
+        ):
+            raise ValueError(
+                f"MACHETE_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters"
+            )
+        return self
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{self.data_dir.resolve() / 'machete.db'}"
+
+    @property
+    def graphiql_enabled(self) -> bool:
+        return self.graphiql if self.graphiql is not None else self.mode is Mode.DEVELOPMENT
+
+    @property
+    def introspection_enabled(self) -> bool:
+        if self.introspection is not None:
+            return self.introspection
+        return self.mode is Mode.DEVELOPMENT
+
+    def ensure_data_dir(self) -> Path:
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        return self.data_dir
+
+    def resolved_secret_key(self) -> str:
+        """The configured key, or one generated on first use and kept in the data dir (0600)."""
+        if self.secret_key is not None:
+            return self.secret_key.get_secret_value()
+        path = self.ensure_data_dir() / SECRET_KEY_FILE
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            return path.read_text().strip()
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_urlsafe(48))
+        return path.read_text().strip()
