@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any
 
 from alembic import context
-from sqlalchemy import DateTime
 from sqlalchemy.engine import Connection
 
 from infra.db.engine import create_engine
 from infra.db.rows import Base
-from infra.db.types import UtcDateTime
+from infra.db.schema_comparison import compare_type, render_item
 
 config = context.config
 target_metadata = Base.metadata
-
-
-def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
-    # Migrations describe storage; the UTC conversion is the ORM's business.
-    if type_ == "type" and isinstance(obj, UtcDateTime):
-        return "sa.DateTime(timezone=True)"
-    return False
-
-
-def compare_type(context: Any, inspected: Any, metadata: Any, *args: Any) -> bool | None:
-    if isinstance(metadata.type, UtcDateTime) and isinstance(inspected.type, DateTime):
-        return False
-    return None
 
 
 def configure(connection: Connection) -> None:
