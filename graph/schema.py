@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import strawberry
 from graphql.validation import NoSchemaIntrospectionCustomRule
@@ -34,9 +34,10 @@ class Mutation(AuthMutations, UserMutations):
     pass
 
 
-def build_schema(
-    extensions: Sequence[type[SchemaExtension] | SchemaExtension] = (),
-) -> strawberry.Schema:
+ExtensionFactory = Callable[[], SchemaExtension]
+
+
+def build_schema(extensions: Sequence[ExtensionFactory] = ()) -> strawberry.Schema:
     return strawberry.Schema(
         query=Query, mutation=Mutation, types=[UserType, ApiTokenType], extensions=list(extensions)
     )
@@ -44,15 +45,16 @@ def build_schema(
 
 def hardened_extensions(
     *, max_depth: int, max_aliases: int, max_tokens: int, introspection: bool
-) -> list[SchemaExtension]:
-    extensions: list[SchemaExtension] = [
-        QueryDepthLimiter(max_depth=max_depth),
-        MaxAliasesLimiter(max_alias_count=max_aliases),
-        MaxTokensLimiter(max_token_count=max_tokens),
-        MaskErrors(should_mask_error=should_mask_error),
+) -> list[ExtensionFactory]:
+    """Limits on every operation; factories, so each request gets fresh extension state."""
+    extensions: list[ExtensionFactory] = [
+        lambda: QueryDepthLimiter(max_depth=max_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
+        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: MaskErrors(should_mask_error=should_mask_error),
     ]
     if not introspection:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return extensions
 
 

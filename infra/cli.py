@@ -22,7 +22,7 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def load_settings(**overrides: object):
@@ -32,7 +32,10 @@ def load_settings(**overrides: object):
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
         for problem in error.errors():
-            console.print(f"[red]configuration error:[/red] {problem['msg']}")
+            where = ".".join(str(part) for part in problem["loc"])
+            setting = f"MACHETE_{where.upper()}: " if where else ""
+            message = problem["msg"].removeprefix("Value error, ")
+            console.print(f"[red]configuration error:[/red] {setting}{message}")
         raise typer.Exit(2) from None
 
 

@@ -58,4 +58,6 @@ class UserQueries:
             for u in users[:limit]
         ]
         end = edges[-1].cursor if edges else None
-        return UserConnection(edges=edges, page_info=PageInfo(len(users) > limit, end))
+        return UserConnection(
+            edges=edges, page_info=PageInfo(has_next_page=len(users) > limit, end_cursor=end)
+        )

@@ -1,0 +1,32 @@
+# Production image of the MACHETE API. Configure it with MACHETE_* variables
+# (see README.md); docker-compose.yml runs it next to PostgreSQL.
+FROM python:3.11-slim AS base
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    UV_PROJECT_ENVIRONMENT=/opt/machete/venv \
+    UV_COMPILE_BYTECODE=1 \
+    PATH=/opt/machete/venv/bin:$PATH
+
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends git \
+    && rm -rf /var/lib/apt/lists/* \
+    && pip install --no-cache-dir "uv==0.13.9" \
+    && useradd --system --create-home --home-dir /var/lib/machete machete
+
+WORKDIR /opt/machete/src
+COPY pyproject.toml uv.lock README.md ./
+RUN uv sync --frozen --no-dev --no-install-project
+COPY domain ./domain
+COPY infra ./infra
+COPY graph ./graph
+RUN uv sync --frozen --no-dev
+
+USER machete
+ENV MACHETE_MODE=production \
+    MACHETE_HOST=0.0.0.0 \
+    MACHETE_PORT=8000 \
+    MACHETE_DATA_DIR=/var/lib/machete/data
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz').status != 200)"
+CMD ["sh", "-c", "machete db upgrade && exec machete serve"]

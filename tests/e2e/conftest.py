@@ -1,0 +1,85 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+
+import pytest
+
+from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
+from tests.e2e.server import GraphQLClient, RunningServer, server_env, start_server
+
+ADMIN_USERNAME = "admin"
+ADMIN_PASSWORD = "correct-horse-for-tests"
+ROLE_PASSWORD = "role-passphrase-for-tests"
+
+SIGN_IN = """
+mutation($u: String!, $p: String!) {
+  signIn(input: {username: $u, password: $p}) {
+    accessToken refreshToken accessTokenExpiresAt user { id username role } errors { code message field }
+  }
+}"""
+CREATE_USER = """
+mutation($u: String!, $e: String!, $p: String!, $r: Role!) {
+  createUser(input: {username: $u, email: $e, password: $p, role: $r}) {
+    user { id username role } errors { code message field }
+  }
+}"""
+
+
+@pytest.fixture(scope="session")
+async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningServer]:
+    """One development server for the e2e tests, its first admin created from the environment."""
+    root = tmp_path_factory.mktemp("e2e")
+    database_url = await new_database_url(root, "machete_e2e")
+    env = server_env(
+        root / "data",
+        database_url,
+        MACHETE_SECRET_KEY=TEST_SECRET_KEY,
+        MACHETE_ADMIN_USERNAME=ADMIN_USERNAME,
+        MACHETE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+    )
+    running = start_server(env, root / "server.log")
+    try:
+        yield running
+    finally:
+        running.stop()
+        await dispose_database_url(database_url)
+
+
+@pytest.fixture
+async def client(server: RunningServer) -> AsyncIterator[GraphQLClient]:
+    graphql = GraphQLClient(server.graphql_url)
+    yield graphql
+    await graphql.close()
+
+
+async def sign_in(client: GraphQLClient, username: str, password: str) -> dict:
+    result = await client.execute(SIGN_IN, {"u": username, "p": password})
+    payload = result["data"]["signIn"]
+    assert payload["errors"] == [], payload
+    return payload
+
+
+@pytest.fixture(scope="session")
+async def role_tokens(server: RunningServer) -> AsyncIterator[dict[str, dict]]:
+    """A signed-in session for each role: {"ADMIN": signIn payload, ...}."""
+    graphql = GraphQLClient(server.graphql_url)
+    admin = await sign_in(graphql, ADMIN_USERNAME, ADMIN_PASSWORD)
+    sessions = {"ADMIN": admin}
+    for role in ("MAINTAINER", "VIEWER"):
+        name = f"{role.lower()}-user"
+        created = await graphql.execute(
+            CREATE_USER,
+            {"u": name, "e": f"{name}@example.com", "p": ROLE_PASSWORD, "r": role},
+            token=admin["accessToken"],
+        )
+        assert created["data"]["createUser"]["errors"] == [], created
+        sessions[role] = await sign_in(graphql, name, ROLE_PASSWORD)
+    await graphql.close()
+    yield sessions
+
+
+@pytest.fixture
+def fresh_name() -> Iterator[str]:
+    import uuid
+
+    yield f"u{uuid.uuid4().hex[:10]}"

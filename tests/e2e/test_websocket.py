@@ -1,0 +1,93 @@
+"""GraphQL over WebSocket: `graphql-transport-ws` only, authenticated by `connection_init`."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from tests.e2e.server import RunningServer
+
+PROTOCOL = "graphql-transport-ws"
+
+
+async def receive(socket: websockets.ClientConnection) -> dict:
+    return json.loads(await asyncio.wait_for(socket.recv(), timeout=10))
+
+
+async def close_code(socket: websockets.ClientConnection) -> int | None:
+    with pytest.raises(ConnectionClosed):
+        await asyncio.wait_for(socket.recv(), timeout=10)
+    return socket.close_code
+
+
+async def test_a_query_runs_over_the_socket_with_the_init_payload_token(
+    server: RunningServer, role_tokens: dict
+) -> None:
+    token = role_tokens["MAINTAINER"]["accessToken"]
+    async with websockets.connect(server.ws_url, subprotocols=[PROTOCOL]) as socket:
+        assert socket.subprotocol == PROTOCOL
+        await socket.send(
+            json.dumps({"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}})
+        )
+        assert (await receive(socket))["type"] == "connection_ack"
+        await socket.send(
+            json.dumps(
+                {
+                    "id": "1",
+                    "type": "subscribe",
+                    "payload": {"query": "{ viewer { username role } }"},
+                }
+            )
+        )
+        assert await receive(socket) == {
+            "id": "1",
+            "type": "next",
+            "payload": {"data": {"viewer": {"username": "maintainer-user", "role": "MAINTAINER"}}},
+        }
+        assert await receive(socket) == {"id": "1", "type": "complete"}
+
+
+async def test_an_anonymous_socket_is_anonymous_for_protected_fields(
+    server: RunningServer,
+) -> None:
+    async with websockets.connect(server.ws_url, subprotocols=[PROTOCOL]) as socket:
+        await socket.send(json.dumps({"type": "connection_init", "payload": {}}))
+        assert (await receive(socket))["type"] == "connection_ack"
+        await socket.send(
+            json.dumps(
+                {"id": "1", "type": "subscribe", "payload": {"query": "{ system { version } }"}}
+            )
+        )
+        message = await receive(socket)
+        assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+@pytest.mark.parametrize(
+    "authorization", ["Bearer not-a-token", "Token abc", "Bearer mch_pat_unknown"]
+)
+async def test_a_bad_init_token_closes_the_socket_with_4403(
+    server: RunningServer, authorization: str
+) -> None:
+    async with websockets.connect(server.ws_url, subprotocols=[PROTOCOL]) as socket:
+        await socket.send(
+            json.dumps({"type": "connection_init", "payload": {"Authorization": authorization}})
+        )
+        assert await close_code(socket) == 4403
+
+
+async def test_subscribing_before_init_closes_the_socket_with_4401(server: RunningServer) -> None:
+    async with websockets.connect(server.ws_url, subprotocols=[PROTOCOL]) as socket:
+        await socket.send(
+            json.dumps({"id": "1", "type": "subscribe", "payload": {"query": "{ viewer { id } }"}})
+        )
+        assert await close_code(socket) == 4401
+
+
+async def test_the_legacy_graphql_ws_protocol_is_refused_with_4406(server: RunningServer) -> None:
+    async with websockets.connect(server.ws_url, subprotocols=["graphql-ws"]) as socket:
+        assert socket.subprotocol is None
+        assert await close_code(socket) == 4406
