@@ -39,6 +39,12 @@ class GraphQLContext(BaseContext):
         self._viewer_known = False
 
     @property
+    def client_address(self) -> str | None:
+        """The caller's address, for throttling (a proxy in front should be trusted explicitly)."""
+        client = self.request.client if self.request is not None else None
+        return client.host if client is not None else None
+
+    @property
     def is_http(self) -> bool:
         return isinstance(self.request, Request)
 

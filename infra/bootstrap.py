@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from domain.auth.api_tokens import ApiTokenService
 from domain.auth.authenticator import Authenticator
 from domain.auth.sessions import SessionService
+from domain.auth.throttle import SignInThrottle, ThrottlePolicy
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError
 from domain.system import SystemService
@@ -21,6 +22,7 @@ from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.docker.engine import DockerContainerEngine
 from infra.git.source_control import GitPythonSourceControl
 from infra.security.argon2_hasher import Argon2PasswordHasher
+from infra.security.failure_counter import InMemoryFailureCounter
 from infra.security.jwt_codec import PyJWTCodec
 from infra.settings import Mode, Settings
 
@@ -28,6 +30,10 @@ logger = logging.getLogger(__name__)
 
 
 class DatabaseNotMigrated(RuntimeError):
+    pass
+
+
+class InvalidAdminSettings(RuntimeError):
     pass
 
 
@@ -44,6 +50,14 @@ class Container:
 
     async def close(self) -> None:
         await self.engine.dispose()
+
+
+def throttle_policy(settings: Settings) -> ThrottlePolicy:
+    return ThrottlePolicy(
+        max_failures_per_account=settings.sign_in_max_failures_per_account,
+        max_failures_per_client=settings.sign_in_max_failures_per_client,
+        window=timedelta(seconds=settings.sign_in_failure_window_seconds),
+    )
 
 
 def build_container(settings: Settings, clock: Clock | None = None) -> Container:
@@ -73,6 +87,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
             codec,
             clock,
             timedelta(seconds=settings.refresh_token_ttl_seconds),
+            SignInThrottle(InMemoryFailureCounter(), throttle_policy(settings)),
         ),
         api_tokens=ApiTokenService(unit_of_work, clock),
         authenticator=Authenticator(unit_of_work, codec, clock),
@@ -107,6 +122,8 @@ async def create_admin_from_environment(container: Container) -> None:
             settings.admin_username, email, settings.admin_password.get_secret_value()
         )
     except DomainError as error:
-        raise RuntimeError(f"MACHETE_ADMIN_* does not describe a valid admin: {error}") from None
+        raise InvalidAdminSettings(
+            f"MACHETE_ADMIN_* does not describe a valid admin: {error}"
+        ) from None
     if created is not None:
         logger.info("created admin %r from the environment", created.username)

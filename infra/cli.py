@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import getpass
+import logging
 import sys
 from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from sqlalchemy.exc import SQLAlchemyError
 
 from domain.errors import DomainError
 from domain.users.commands import CreateUser
 from domain.users.model import Role
+from infra.bootstrap import InvalidAdminSettings
+from infra.settings import Settings
 
 app = typer.Typer(
     help="MACHETE: Git repositories in, running engineering tools out.", no_args_is_help=True
@@ -50,6 +54,14 @@ def serve(
     from graph.app import create_app
 
     settings = load_settings(host=host, port=port)
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+    # Fail here, with a readable message, rather than with a traceback from the lifespan.
+    problem = asyncio.run(_preflight(settings))
+    if problem:
+        console.print(f"[red]cannot start:[/red] {problem}")
+        raise typer.Exit(1)
     url = f"http://{settings.host}:{settings.port}"
     console.print(f"MACHETE {settings.mode.value} on [bold]{url}/graphql[/bold]")
     console.print("First admin: [bold]machete admin create --username NAME --email EMAIL[/bold]")
@@ -60,6 +72,27 @@ def serve(
         log_level=settings.log_level,
         proxy_headers=False,
     )
+
+
+async def _preflight(settings: Settings) -> str | None:
+    from infra.bootstrap import (
+        DatabaseNotMigrated,
+        build_container,
+        create_admin_from_environment,
+        prepare_database,
+    )
+
+    container = build_container(settings)
+    try:
+        await prepare_database(container)
+        await create_admin_from_environment(container)
+    except (DatabaseNotMigrated, InvalidAdminSettings) as error:
+        return str(error)
+    except (OSError, SQLAlchemyError) as error:
+        return f"the database is unreachable ({type(error).__name__})"
+    finally:
+        await container.close()
+    return None
 
 
 @db_app.command("upgrade")
@@ -117,3 +150,7 @@ async def _create_admin(settings, username: str, email: str, password: str) -> i
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

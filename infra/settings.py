@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     admin_username: str | None = None
     admin_password: SecretStr | None = None
     admin_email: str | None = None
+    sign_in_max_failures_per_account: int = Field(default=10, ge=1)
+    sign_in_max_failures_per_client: int = Field(default=30, ge=1)
+    sign_in_failure_window_seconds: int = Field(default=900, ge=1)
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_query_tokens: int = Field(default=2000, ge=100)

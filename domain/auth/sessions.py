@@ -9,8 +9,9 @@ from domain.audit.model import AuditEvent
 from domain.auth import opaque_tokens
 from domain.auth.commands import SignIn
 from domain.auth.model import RefreshToken, Session
+from domain.auth.throttle import SignInThrottle
 from domain.clock import Clock
-from domain.errors import InvalidCredentials, InvalidToken
+from domain.errors import DomainError, ErrorCode, InvalidCredentials, InvalidToken
 from domain.ports import AccessTokenCodec, PasswordHasher, UnitOfWork, UnitOfWorkFactory
 from domain.users.validation import MAX_PASSWORD_LENGTH, normalize_username
 
@@ -25,6 +26,7 @@ class SessionService:
         codec: AccessTokenCodec,
         clock: Clock,
         refresh_token_ttl: timedelta,
+        throttle: SignInThrottle,
     ) -> None:
         self._uow = uow
         self._hasher = hasher
@@ -32,9 +34,17 @@ class SessionService:
         self._clock = clock
         self._refresh_ttl = refresh_token_ttl
         self._decoy_hash: str | None = None
+        self._throttle = throttle
 
-    async def sign_in(self, command: SignIn) -> Session:
-        username = normalize_username(command.username)
+    async def sign_in(self, command: SignIn, client: str | None = None) -> Session:
+        """Check a password; `client` identifies the caller (an address) for throttling."""
+        username = normalize_username(command.username)[:64]
+        if self._throttle.is_blocked(username, client, self._clock.now()):
+            minutes = int(self._throttle.retry_after.total_seconds() // 60)
+            raise DomainError(
+                f"Too many failed sign-ins; try again in up to {minutes} minutes.",
+                code=ErrorCode.RATE_LIMITED,
+            )
         async with self._uow() as uow:
             user = await uow.users.get_by_username(username)
         password = command.password[: MAX_PASSWORD_LENGTH + 1]
@@ -42,12 +52,12 @@ class SessionService:
         stored_hash = user.password_hash if user else await self._decoy()
         matches = await self._hasher.verify(stored_hash, password)
         if user is None or not matches or not user.is_active:
+            self._throttle.record_failure(username, client, self._clock.now())
             await self._record(
-                AuditEvent(
-                    "auth.sign_in_failed", self._clock.now(), detail={"username": username[:64]}
-                )
+                AuditEvent("auth.sign_in_failed", self._clock.now(), detail={"username": username})
             )
             raise InvalidCredentials("Username or password is incorrect.")
+        self._throttle.record_success(username)
         async with self._uow() as uow:
             session = await self._start_chain(uow, user.id, uuid.uuid4())
             await uow.audit.record(

@@ -43,7 +43,7 @@ class AuthMutations:
     async def sign_in(self, info: Info[GraphQLContext, None], input: SignInInput) -> SignInPayload:
         try:
             session = await info.context.container.sessions.sign_in(
-                SignIn(input.username, input.password)
+                SignIn(input.username, input.password), client=info.context.client_address
             )
         except DomainError as error:
             return SignInPayload(errors=user_errors(error))

@@ -93,3 +93,16 @@ async def test_production_needs_db_upgrade_then_hides_introspection_and_graphiql
             server.stop()
     finally:
         await dispose_database_url(url)
+
+
+def test_serve_explains_an_invalid_admin_from_the_environment(tmp_path: Path) -> None:
+    env = server_env(
+        tmp_path / "data",
+        f"sqlite+aiosqlite:///{tmp_path}/a.db",
+        MACHETE_ADMIN_USERNAME="boss",
+        MACHETE_ADMIN_PASSWORD="short",
+    )
+    result = run_machete(env, "serve", "--port", "1")
+    assert result.returncode == 1
+    assert "MACHETE_ADMIN_* does not describe a valid admin" in result.stderr
+    assert "Traceback" not in result.stderr

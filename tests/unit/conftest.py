@@ -7,9 +7,11 @@ import pytest
 from domain.auth.api_tokens import ApiTokenService
 from domain.auth.authenticator import Authenticator
 from domain.auth.sessions import SessionService
+from domain.auth.throttle import SignInThrottle, ThrottlePolicy
 from domain.users.commands import CreateUser
 from domain.users.model import Role, User
 from domain.users.service import UserService
+from infra.security.failure_counter import InMemoryFailureCounter
 from infra.security.jwt_codec import PyJWTCodec
 from tests.unit.fakes import FakeClock, FakePasswordHasher, FakeUnitOfWork, Store
 
@@ -38,8 +40,14 @@ def users(store: Store, clock: FakeClock) -> UserService:
 
 @pytest.fixture
 def sessions(store: Store, clock: FakeClock, codec: PyJWTCodec) -> SessionService:
+    throttle = SignInThrottle(InMemoryFailureCounter(), ThrottlePolicy(3, 5, timedelta(minutes=15)))
     return SessionService(
-        lambda: FakeUnitOfWork(store), FakePasswordHasher(), codec, clock, timedelta(days=30)
+        lambda: FakeUnitOfWork(store),
+        FakePasswordHasher(),
+        codec,
+        clock,
+        timedelta(days=30),
+        throttle,
     )
 
 

@@ -1,0 +1,58 @@
+"""Sign-in throttling counts each attempt, including aliases batched into one document."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
+from tests.e2e.server import GraphQLClient, RunningServer, server_env, start_server
+
+ADMIN, PASSWORD = "throttled", "throttle-passphrase-1"
+
+
+@pytest.fixture(scope="module")
+async def strict_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningServer]:
+    root: Path = tmp_path_factory.mktemp("throttle")
+    url = await new_database_url(root, "machete_throttle")
+    env = server_env(
+        root / "data",
+        url,
+        MACHETE_SECRET_KEY=TEST_SECRET_KEY,
+        MACHETE_ADMIN_USERNAME=ADMIN,
+        MACHETE_ADMIN_PASSWORD=PASSWORD,
+        MACHETE_SIGN_IN_MAX_FAILURES_PER_ACCOUNT="3",
+        MACHETE_SIGN_IN_MAX_FAILURES_PER_CLIENT="100",
+    )
+    server = start_server(env, root / "server.log")
+    yield server
+    server.stop()
+    await dispose_database_url(url)
+
+
+async def test_aliased_sign_ins_in_one_document_are_each_counted(
+    strict_server: RunningServer,
+) -> None:
+    attempts = " ".join(
+        f'a{i}: signIn(input: {{username: "{ADMIN}", password: "wrong-{i}-passphrase"}}) '
+        "{ errors { code } }"
+        for i in range(5)
+    )
+    client = GraphQLClient(strict_server.graphql_url)
+    try:
+        result = await client.execute(f"mutation {{ {attempts} }}")
+        codes = [result["data"][f"a{i}"]["errors"][0]["code"] for i in range(5)]
+        assert codes == ["INVALID_CREDENTIALS"] * 3 + ["RATE_LIMITED"] * 2
+        right = await client.execute(
+            "mutation($u: String!, $p: String!) { signIn(input: {username: $u, password: $p}) "
+            "{ accessToken errors { code message } } }",
+            {"u": ADMIN, "p": PASSWORD},
+        )
+        payload = right["data"]["signIn"]
+        assert payload["accessToken"] is None
+        assert payload["errors"][0]["code"] == "RATE_LIMITED"
+        assert "Too many failed sign-ins" in payload["errors"][0]["message"]
+    finally:
+        await client.close()
