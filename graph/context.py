@@ -1,19 +1,19 @@
-"""The per-request context: who is asking, and fresh DataLoaders.
+"""The context: the container and the caller's credentials.
 
-Strawberry builds the context once per WebSocket *connection*, so nothing here may cache
-database state beyond one HTTP request: over a socket the viewer is re-checked every time.
+Strawberry builds it once per WebSocket *connection*, so it caches nothing itself: DataLoaders
+and the authenticated viewer live in the per-operation state (`graph.operation`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from starlette.requests import Request
 from strawberry.fastapi import BaseContext
 
 from domain.errors import Unauthenticated
 from domain.users.model import User
 from graph.loaders import Loaders
+from graph.operation import current_operation
 
 if TYPE_CHECKING:
     from infra.bootstrap import Container
@@ -34,9 +34,10 @@ class GraphQLContext(BaseContext):
         self.container = container
         self.bearer = bearer
         self.malformed_auth = malformed_auth
-        self.loaders = Loaders(container)
-        self._viewer: User | None = None
-        self._viewer_known = False
+
+    @property
+    def loaders(self) -> Loaders:
+        return current_operation(self.container).loaders
 
     @property
     def client_address(self) -> str | None:
@@ -44,24 +45,14 @@ class GraphQLContext(BaseContext):
         client = self.request.client if self.request is not None else None
         return client.host if client is not None else None
 
-    @property
-    def is_http(self) -> bool:
-        return isinstance(self.request, Request)
-
     async def viewer(self) -> User | None:
         """The signed-in user, None when anonymous; raises `Unauthenticated` for bad credentials."""
         if self.malformed_auth:
             raise Unauthenticated("The Authorization header must be `Bearer <token>`.")
         if self.bearer is None:
             return None
-        if self._viewer_known and self.is_http:
-            return self._viewer
-        viewer = await self.container.authenticator.authenticate(self.bearer)
-        self._viewer, self._viewer_known = viewer, True
-        return viewer
-
-    async def require_viewer(self) -> User:
-        viewer = await self.viewer()
-        if viewer is None:
-            raise Unauthenticated("Sign in to do this.")
-        return viewer
+        state = current_operation(self.container)
+        if not state.viewer_known:
+            state.viewer = await self.container.authenticator.authenticate(self.bearer)
+            state.viewer_known = True
+        return state.viewer

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from graph.auth.mutations import AuthMutations
 from graph.errors import should_mask_error
 from graph.node_queries import NodeQueries
+from graph.operation import PerOperationState
 from graph.system.queries import SystemQueries
 from graph.users.mutations import UserMutations
 from graph.users.queries import UserQueries
@@ -48,6 +49,7 @@ def hardened_extensions(
 ) -> list[ExtensionFactory]:
     """Limits on every operation; factories, so each request gets fresh extension state."""
     extensions: list[ExtensionFactory] = [
+        PerOperationState,
         lambda: QueryDepthLimiter(max_depth=max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),

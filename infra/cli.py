@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import getpass
 import logging
+import shutil
 import sys
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -64,7 +66,9 @@ def serve(
         raise typer.Exit(1)
     url = f"http://{settings.host}:{settings.port}"
     console.print(f"MACHETE {settings.mode.value} on [bold]{url}/graphql[/bold]")
-    console.print("First admin: [bold]machete admin create --username NAME --email EMAIL[/bold]")
+    console.print(
+        f"First admin: [bold]{own_command()} admin create --username NAME --email EMAIL[/bold]"
+    )
     uvicorn.run(
         create_app(settings),
         host=settings.host,
@@ -93,6 +97,15 @@ async def _preflight(settings: Settings) -> str | None:
     finally:
         await container.close()
     return None
+
+
+def own_command() -> str:
+    """How the user can call this CLI again: a checkout's `.venv/bin/machete`, or `machete`."""
+    invoked = Path(sys.argv[0]).resolve()
+    try:
+        return str(invoked.relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return invoked.name if shutil.which(invoked.name) else str(invoked)
 
 
 @db_app.command("upgrade")

@@ -69,14 +69,14 @@ class SessionService:
     async def refresh(self, refresh_token: str) -> Session:
         """Rotate: the presented token is spent and a new one of the same family is issued.
 
-        Presenting a spent token again means it leaked: the whole family is revoked.
+        A token presented after it was spent has leaked (or raced): its whole family is revoked.
         """
         now = self._clock.now()
         async with self._uow() as uow:
             stored = await uow.refresh_tokens.get_by_hash(opaque_tokens.digest(refresh_token))
-            if stored is None:
+            if stored is None or stored.revoked_at is not None or now >= stored.expires_at:
                 raise InvalidToken(INVALID_REFRESH_TOKEN)
-            if stored.used_at is not None and stored.revoked_at is None:
+            if not await uow.refresh_tokens.spend(stored.id, now):
                 await uow.refresh_tokens.revoke_family(stored.family_id, now)
                 await uow.audit.record(
                     AuditEvent(
@@ -90,10 +90,8 @@ class SessionService:
                 await uow.commit()
                 raise InvalidToken(INVALID_REFRESH_TOKEN)
             user = await uow.users.get(stored.user_id)
-            if not stored.is_usable(now) or user is None or not user.is_active:
+            if user is None or not user.is_active:
                 raise InvalidToken(INVALID_REFRESH_TOKEN)
-            stored.used_at = now
-            await uow.refresh_tokens.save(stored)
             session = await self._start_chain(uow, user.id, stored.family_id)
             await uow.commit()
         return session

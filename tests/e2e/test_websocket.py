@@ -91,3 +91,35 @@ async def test_the_legacy_graphql_ws_protocol_is_refused_with_4406(server: Runni
     async with websockets.connect(server.ws_url, subprotocols=["graphql-ws"]) as socket:
         assert socket.subprotocol is None
         assert await close_code(socket) == 4406
+
+
+async def test_a_socket_re_checks_its_token_for_every_operation(
+    server: RunningServer, client
+) -> None:
+    from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
+
+    session = await sign_in(client, ADMIN_USERNAME, ADMIN_PASSWORD)
+    async with websockets.connect(server.ws_url, subprotocols=[PROTOCOL]) as socket:
+        await socket.send(
+            json.dumps(
+                {
+                    "type": "connection_init",
+                    "payload": {"Authorization": f"Bearer {session['accessToken']}"},
+                }
+            )
+        )
+        assert (await receive(socket))["type"] == "connection_ack"
+        query = {"query": "{ viewer { username } }"}
+        await socket.send(json.dumps({"id": "1", "type": "subscribe", "payload": query}))
+        assert (await receive(socket))["payload"] == {"data": {"viewer": {"username": "admin"}}}
+        assert (await receive(socket))["type"] == "complete"
+
+        signed_out = await client.execute(
+            "mutation($t: String!) { signOut(input: {refreshToken: $t}) { errors { code } } }",
+            {"t": session["refreshToken"]},
+        )
+        assert signed_out == {"data": {"signOut": {"errors": []}}}
+
+        await socket.send(json.dumps({"id": "2", "type": "subscribe", "payload": query}))
+        message = await receive(socket)
+        assert message["payload"]["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -117,3 +117,18 @@ async def test_api_tokens_are_found_by_digest_and_listed_per_user(uow) -> None:
     async with uow() as work:
         listed = await work.api_tokens.list_for_user(user.id)
     assert [t.last_used_at for t in listed] == [NOW + timedelta(minutes=5)]
+
+
+async def test_a_refresh_token_is_spent_only_once(uow) -> None:
+    user = make_user("spender")
+    token = RefreshToken(user.id, uuid.uuid4(), "e" * 64, NOW, NOW + timedelta(days=1))
+    async with uow() as work:
+        await work.users.add(user)
+        await work.refresh_tokens.add(token)
+        await work.commit()
+    async with uow() as work:
+        assert await work.refresh_tokens.spend(token.id, NOW)
+        assert not await work.refresh_tokens.spend(token.id, NOW)
+        await work.commit()
+    async with uow() as work:
+        assert (await work.refresh_tokens.get_by_hash("e" * 64)).used_at == NOW

@@ -85,8 +85,12 @@ class FakeRefreshTokenRepository:
     async def add(self, token: RefreshToken) -> None:
         self._data[token.id] = copy.copy(token)
 
-    async def save(self, token: RefreshToken) -> None:
-        self._data[token.id] = copy.copy(token)
+    async def spend(self, token_id: uuid.UUID, at: datetime) -> bool:
+        token = self._data.get(token_id)
+        if token is None or token.used_at is not None or token.revoked_at is not None:
+            return False
+        token.used_at = at
+        return True
 
     async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
         found = next((t for t in self._data.values() if t.token_hash == token_hash), None)

@@ -18,9 +18,19 @@ class SqlAlchemyRefreshTokenRepository:
         self._session.add(RefreshTokenRow.from_domain(token))
         await self._session.flush()
 
-    async def save(self, token: RefreshToken) -> None:
-        await self._session.merge(RefreshTokenRow.from_domain(token))
-        await self._session.flush()
+    async def spend(self, token_id: uuid.UUID, at: datetime) -> bool:
+        # A conditional update, so that of two concurrent refreshes only one wins.
+        result = await self._session.execute(
+            update(RefreshTokenRow)
+            .where(
+                RefreshTokenRow.id == token_id,
+                RefreshTokenRow.used_at.is_(None),
+                RefreshTokenRow.revoked_at.is_(None),
+            )
+            .values(used_at=at)
+            .execution_options(synchronize_session=False)
+        )
+        return result.rowcount == 1
 
     async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
         query = select(RefreshTokenRow).where(RefreshTokenRow.token_hash == token_hash)
