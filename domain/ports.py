@@ -8,7 +8,13 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from domain.audit.model import AuditEvent
-from domain.auth.model import AccessTokenClaims, ApiToken, IssuedAccessToken, RefreshToken
+from domain.auth.model import (
+    AccessTokenClaims,
+    ApiToken,
+    IssuedAccessToken,
+    RefreshToken,
+    TokenFamily,
+)
 from domain.users.model import User
 
 UserPageKey = tuple[datetime, uuid.UUID]
@@ -26,15 +32,19 @@ class UserRepository(Protocol):
 
 
 class RefreshTokenRepository(Protocol):
-    async def add(self, token: RefreshToken) -> None: ...
-    async def get_by_hash(self, token_hash: str) -> RefreshToken | None: ...
-    async def spend(self, token_id: uuid.UUID, at: datetime) -> bool:
-        """Mark the token used if it still is unused and unrevoked; False if it was not."""
+    async def add_family(self, family: TokenFamily) -> None: ...
+    async def lock_family(self, family_id: uuid.UUID) -> TokenFamily | None:
+        """Read the family, holding a row lock until the transaction ends (where supported)."""
         ...
 
     async def revoke_family(self, family_id: uuid.UUID, at: datetime) -> None: ...
-    async def is_family_active(self, family_id: uuid.UUID) -> bool: ...
     async def revoke_all_for_user(self, user_id: uuid.UUID, at: datetime) -> None: ...
+    async def is_family_active(self, family_id: uuid.UUID) -> bool: ...
+    async def add(self, token: RefreshToken) -> None: ...
+    async def get_by_hash(self, token_hash: str) -> RefreshToken | None: ...
+    async def spend(self, token_id: uuid.UUID, at: datetime) -> bool:
+        """Mark the token used if it still is unused; False if it was not."""
+        ...
 
 
 class ApiTokenRepository(Protocol):
@@ -43,6 +53,9 @@ class ApiTokenRepository(Protocol):
     async def get(self, token_id: uuid.UUID) -> ApiToken | None: ...
     async def get_by_hash(self, token_hash: str) -> ApiToken | None: ...
     async def list_for_user(self, user_id: uuid.UUID) -> list[ApiToken]: ...
+    async def touch(self, token_id: uuid.UUID, at: datetime, not_since: datetime) -> None:
+        """Set `last_used_at` unless it is already later than `not_since`."""
+        ...
 
 
 class AuditLog(Protocol):

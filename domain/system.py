@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
+from domain.clock import Clock
 from domain.ports import ContainerEngine, DatabaseProbe, SourceControl
 from domain.version import PLATFORM_VERSION
 
@@ -35,21 +37,33 @@ class SystemInfo:
     git: GitStatus
 
 
+# Probing Docker and git costs a client and a subprocess; callers polling `system` share one.
+PROBE_CACHE = timedelta(seconds=5)
+
+
 class SystemService:
     def __init__(
-        self, mode: str, database: DatabaseProbe, engine: ContainerEngine, git: SourceControl
+        self,
+        mode: str,
+        database: DatabaseProbe,
+        engine: ContainerEngine,
+        git: SourceControl,
+        clock: Clock,
     ) -> None:
         self._mode = mode
         self._database = database
         self._engine = engine
         self._git = git
+        self._clock = clock
+        self._tools: tuple[datetime, str | None, str | None] | None = None
+        self._lock = asyncio.Lock()
 
     async def database_reachable(self) -> bool:
         return await self._database.is_reachable()
 
     async def info(self) -> SystemInfo:
-        reachable, docker_version, git_version = await asyncio.gather(
-            self._database.is_reachable(), self._engine.engine_version(), self._git.client_version()
+        reachable, (docker_version, git_version) = await asyncio.gather(
+            self._database.is_reachable(), self._tool_versions()
         )
         return SystemInfo(
             version=PLATFORM_VERSION,
@@ -58,3 +72,13 @@ class SystemService:
             docker=DockerStatus(docker_version is not None, docker_version),
             git=GitStatus(git_version),
         )
+
+    async def _tool_versions(self) -> tuple[str | None, str | None]:
+        async with self._lock:
+            now = self._clock.now()
+            if self._tools is None or now - self._tools[0] > PROBE_CACHE:
+                docker, git = await asyncio.gather(
+                    self._engine.engine_version(), self._git.client_version()
+                )
+                self._tools = (now, docker, git)
+            return self._tools[1], self._tools[2]

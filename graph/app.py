@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             await prepare_database(container)
             await create_admin_from_environment(container)
+            await container.sessions.prepare()
             app.state.container = container
             yield
         finally:

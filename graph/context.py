@@ -10,8 +10,10 @@ from typing import TYPE_CHECKING
 
 from strawberry.fastapi import BaseContext
 
+from domain.auth.opaque_tokens import is_api_token
 from domain.errors import Unauthenticated
 from domain.users.model import User
+from graph.client_address import client_address
 from graph.loaders import Loaders
 from graph.operation import current_operation
 
@@ -36,14 +38,16 @@ class GraphQLContext(BaseContext):
         self.malformed_auth = malformed_auth
 
     @property
+    def uses_api_token(self) -> bool:
+        return self.bearer is not None and is_api_token(self.bearer)
+
+    @property
     def loaders(self) -> Loaders:
         return current_operation(self.container).loaders
 
     @property
     def client_address(self) -> str | None:
-        """The caller's address, for throttling (a proxy in front should be trusted explicitly)."""
-        client = self.request.client if self.request is not None else None
-        return client.host if client is not None else None
+        return client_address(self.request, self.container.settings.trusted_proxy_addresses)
 
     async def viewer(self) -> User | None:
         """The signed-in user, None when anonymous; raises `Unauthenticated` for bad credentials."""

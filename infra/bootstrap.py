@@ -56,6 +56,7 @@ def throttle_policy(settings: Settings) -> ThrottlePolicy:
     return ThrottlePolicy(
         max_failures_per_account=settings.sign_in_max_failures_per_account,
         max_failures_per_client=settings.sign_in_max_failures_per_client,
+        max_failures_account_wide=settings.sign_in_max_failures_account_wide,
         window=timedelta(seconds=settings.sign_in_failure_window_seconds),
     )
 
@@ -96,6 +97,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
             SqlAlchemyDatabaseProbe(engine),
             DockerContainerEngine(),
             GitPythonSourceControl(),
+            clock,
         ),
     )
 

@@ -42,7 +42,9 @@ class Settings(BaseSettings):
     admin_email: str | None = None
     sign_in_max_failures_per_account: int = Field(default=10, ge=1)
     sign_in_max_failures_per_client: int = Field(default=30, ge=1)
+    sign_in_max_failures_account_wide: int = Field(default=100, ge=1)
     sign_in_failure_window_seconds: int = Field(default=900, ge=1)
+    trusted_proxies: str = ""
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_query_tokens: int = Field(default=2000, ge=100)
@@ -66,6 +68,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{self.data_dir.resolve() / 'machete.db'}"
+
+    @property
+    def trusted_proxy_addresses(self) -> frozenset[str]:
+        """Comma-separated addresses whose X-Forwarded-For is believed (none by default)."""
+        return frozenset(part.strip() for part in self.trusted_proxies.split(",") if part.strip())
 
     @property
     def graphiql_enabled(self) -> bool:

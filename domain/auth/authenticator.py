@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import logging
+from datetime import datetime, timedelta
 
 from domain.auth import opaque_tokens
+from domain.auth.model import ApiToken
 from domain.clock import Clock
 from domain.errors import InvalidToken, Unauthenticated
 from domain.ports import AccessTokenCodec, UnitOfWorkFactory
@@ -12,6 +14,7 @@ from domain.users.model import User
 
 # Recording every use would turn each read into a write; a minute's precision is enough.
 LAST_USED_PRECISION = timedelta(minutes=1)
+logger = logging.getLogger(__name__)
 
 
 class Authenticator:
@@ -43,10 +46,17 @@ class Authenticator:
             if token is None or not token.is_usable(now):
                 raise Unauthenticated("The API token is invalid, expired or revoked.")
             user = await uow.users.get(token.user_id)
-            if user is None or not user.is_active:
-                raise Unauthenticated("The account is not active.")
-            if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
-                token.last_used_at = now
-                await uow.api_tokens.save(token)
-                await uow.commit()
+        if user is None or not user.is_active:
+            raise Unauthenticated("The account is not active.")
+        if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
+            await self._note_use(token, now)
         return user
+
+    async def _note_use(self, token: ApiToken, now: datetime) -> None:
+        try:
+            async with self._uow() as uow:
+                await uow.api_tokens.touch(token.id, now, not_since=now - LAST_USED_PRECISION)
+                await uow.commit()
+        except Exception:
+            # Best effort: a busy database must not turn a read into a failure.
+            logger.warning("could not record the use of API token %s", token.id, exc_info=True)

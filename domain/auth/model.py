@@ -8,8 +8,26 @@ from datetime import datetime
 
 
 @dataclass
+class TokenFamily:
+    """One sign-in session: every refresh token rotated from it, and their access tokens.
+
+    Revocation is recorded here, once, so that a token issued concurrently with a revocation
+    cannot escape it.
+    """
+
+    user_id: uuid.UUID
+    created_at: datetime
+    revoked_at: datetime | None = None
+    id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+@dataclass
 class RefreshToken:
-    """One link in a rotation chain; a family is every token descended from one sign-in."""
+    """One link in a family's rotation chain; it can be spent once."""
 
     user_id: uuid.UUID
     family_id: uuid.UUID
@@ -17,11 +35,7 @@ class RefreshToken:
     created_at: datetime
     expires_at: datetime
     used_at: datetime | None = None
-    revoked_at: datetime | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
-
-    def is_usable(self, now: datetime) -> bool:
-        return self.used_at is None and self.revoked_at is None and now < self.expires_at
 
 
 @dataclass

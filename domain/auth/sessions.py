@@ -8,11 +8,12 @@ from datetime import timedelta
 from domain.audit.model import AuditEvent
 from domain.auth import opaque_tokens
 from domain.auth.commands import SignIn
-from domain.auth.model import RefreshToken, Session
+from domain.auth.model import RefreshToken, Session, TokenFamily
 from domain.auth.throttle import SignInThrottle
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, InvalidCredentials, InvalidToken
 from domain.ports import AccessTokenCodec, PasswordHasher, UnitOfWork, UnitOfWorkFactory
+from domain.users.model import User
 from domain.users.validation import MAX_PASSWORD_LENGTH, normalize_username
 
 INVALID_REFRESH_TOKEN = "The refresh token is invalid, expired or already used; sign in again."
@@ -39,32 +40,38 @@ class SessionService:
     async def sign_in(self, command: SignIn, client: str | None = None) -> Session:
         """Check a password; `client` identifies the caller (an address) for throttling."""
         username = normalize_username(command.username)[:64]
-        if self._throttle.is_blocked(username, client, self._clock.now()):
+        if not self._throttle.begin_attempt(username, client, self._clock.now()):
             minutes = int(self._throttle.retry_after.total_seconds() // 60)
             raise DomainError(
                 f"Too many failed sign-ins; try again in up to {minutes} minutes.",
                 code=ErrorCode.RATE_LIMITED,
             )
-        async with self._uow() as uow:
-            user = await uow.users.get_by_username(username)
-        password = command.password[: MAX_PASSWORD_LENGTH + 1]
-        # Verify against a decoy when the user is unknown so that timing reveals nothing.
-        stored_hash = user.password_hash if user else await self._decoy()
-        matches = await self._hasher.verify(stored_hash, password)
-        if user is None or not matches or not user.is_active:
-            self._throttle.record_failure(username, client, self._clock.now())
+        user = await self._verified_user(username, command.password)
+        if user is None:
             await self._record(
                 AuditEvent("auth.sign_in_failed", self._clock.now(), detail={"username": username})
             )
             raise InvalidCredentials("Username or password is incorrect.")
-        self._throttle.record_success(username)
+        self._throttle.succeeded(username, client)
         async with self._uow() as uow:
-            session = await self._start_chain(uow, user.id, uuid.uuid4())
-            await uow.audit.record(
-                AuditEvent("auth.signed_in", self._clock.now(), user.id, "User", str(user.id))
-            )
+            family = TokenFamily(user.id, self._clock.now())
+            await uow.refresh_tokens.add_family(family)
+            session = await self._start_chain(uow, user.id, family.id)
+            await uow.audit.record(self._user_event("auth.signed_in", family))
             await uow.commit()
         return session
+
+    async def prepare(self) -> None:
+        """Compute the decoy hash now, so the first unknown username costs no extra time."""
+        await self._decoy()
+
+    async def _verified_user(self, username: str, password: str) -> User | None:
+        async with self._uow() as uow:
+            user = await uow.users.get_by_username(username)
+        # Verify against a decoy when the user is unknown so that timing reveals nothing.
+        stored_hash = user.password_hash if user else await self._decoy()
+        matches = await self._hasher.verify(stored_hash, password[: MAX_PASSWORD_LENGTH + 1])
+        return user if user is not None and matches and user.is_active else None
 
     async def refresh(self, refresh_token: str) -> Session:
         """Rotate: the presented token is spent and a new one of the same family is issued.
@@ -74,40 +81,38 @@ class SessionService:
         now = self._clock.now()
         async with self._uow() as uow:
             stored = await uow.refresh_tokens.get_by_hash(opaque_tokens.digest(refresh_token))
-            if stored is None or stored.revoked_at is not None or now >= stored.expires_at:
+            if stored is None or now >= stored.expires_at:
+                raise InvalidToken(INVALID_REFRESH_TOKEN)
+            # The family lock serializes rotations and revocations of one session.
+            family = await uow.refresh_tokens.lock_family(stored.family_id)
+            if family is None or not family.is_active:
                 raise InvalidToken(INVALID_REFRESH_TOKEN)
             if not await uow.refresh_tokens.spend(stored.id, now):
-                await uow.refresh_tokens.revoke_family(stored.family_id, now)
-                await uow.audit.record(
-                    AuditEvent(
-                        "auth.refresh_token_reused",
-                        now,
-                        stored.user_id,
-                        "User",
-                        str(stored.user_id),
-                    )
-                )
+                await uow.refresh_tokens.revoke_family(family.id, now)
+                await uow.audit.record(self._user_event("auth.refresh_token_reused", family))
                 await uow.commit()
                 raise InvalidToken(INVALID_REFRESH_TOKEN)
             user = await uow.users.get(stored.user_id)
             if user is None or not user.is_active:
                 raise InvalidToken(INVALID_REFRESH_TOKEN)
-            session = await self._start_chain(uow, user.id, stored.family_id)
+            session = await self._start_chain(uow, user.id, family.id)
             await uow.commit()
         return session
 
     async def sign_out(self, refresh_token: str) -> None:
         """End the session the token belongs to; its access tokens stop working too."""
-        now = self._clock.now()
         async with self._uow() as uow:
             stored = await uow.refresh_tokens.get_by_hash(opaque_tokens.digest(refresh_token))
-            if stored is None or stored.revoked_at is not None:
+            family = await uow.refresh_tokens.lock_family(stored.family_id) if stored else None
+            if family is None or not family.is_active:
                 raise InvalidToken(INVALID_REFRESH_TOKEN)
-            await uow.refresh_tokens.revoke_family(stored.family_id, now)
-            await uow.audit.record(
-                AuditEvent("auth.signed_out", now, stored.user_id, "User", str(stored.user_id))
-            )
+            await uow.refresh_tokens.revoke_family(family.id, self._clock.now())
+            await uow.audit.record(self._user_event("auth.signed_out", family))
             await uow.commit()
+
+    def _user_event(self, action: str, family: TokenFamily) -> AuditEvent:
+        user = str(family.user_id)
+        return AuditEvent(action, self._clock.now(), family.user_id, "User", user)
 
     async def _start_chain(
         self, uow: UnitOfWork, user_id: uuid.UUID, family_id: uuid.UUID

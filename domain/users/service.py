@@ -46,10 +46,19 @@ class UserService:
 
     async def ensure_admin(self, username: str, email: str, password: str) -> User | None:
         """Create this admin unless an active admin already exists (first-start bootstrap)."""
-        async with self._uow() as uow:
-            if await uow.users.count_active_admins() > 0:
+        if await self._has_active_admin():
+            return None
+        try:
+            return await self.create_user(None, CreateUser(username, email, password, Role.ADMIN))
+        except ValidationFailed:
+            # Another process may have created it in the meantime; that is success too.
+            if await self._has_active_admin():
                 return None
-        return await self.create_user(None, CreateUser(username, email, password, Role.ADMIN))
+            raise
+
+    async def _has_active_admin(self) -> bool:
+        async with self._uow() as uow:
+            return await uow.users.count_active_admins() > 0
 
     async def update_user(self, actor: User, command: UpdateUser) -> User:
         is_self = actor.id == command.user_id

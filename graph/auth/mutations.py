@@ -5,7 +5,7 @@ from strawberry.types import Info
 
 from domain.auth.commands import CreateApiToken, RevokeApiToken, SignIn
 from domain.auth.model import Session
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, Forbidden, NotFound
 from domain.users.model import Role
 from graph.auth.inputs import (
     CreateApiTokenInput,
@@ -74,6 +74,10 @@ class AuthMutations:
         self, info: Info[GraphQLContext, None], input: CreateApiTokenInput
     ) -> CreateApiTokenPayload:
         actor = await require_role(info, Role.VIEWER)
+        if info.context.uses_api_token:
+            # A leaked API token must not be able to mint successors that outlive its revocation.
+            refusal = Forbidden("Sign in with a password to create API tokens.")
+            return CreateApiTokenPayload(errors=user_errors(refusal))
         command = CreateApiToken(input.name, input.expires_at)
         try:
             secret, token = await info.context.container.api_tokens.create(actor, command)

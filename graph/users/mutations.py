@@ -21,7 +21,7 @@ class UserMutations:
     async def create_user(
         self, info: Info[GraphQLContext, None], input: CreateUserInput
     ) -> CreateUserPayload:
-        actor = await require_role(info, DomainRole.VIEWER)
+        actor = await require_role(info, DomainRole.ADMIN)
         command = CreateUser(input.username, input.email, input.password, DomainRole(input.role))
         try:
             user = await info.context.container.users.create_user(actor, command)

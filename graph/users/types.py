@@ -14,6 +14,7 @@ from domain.users.model import User
 from graph.context import GraphQLContext
 from graph.node import Node, to_global_id
 from graph.pagination import PageInfo
+from graph.permissions import current_viewer
 
 Role = strawberry.enum(DomainRole, name="Role", description="What a user may do.")
 
@@ -50,7 +51,7 @@ class UserType(Node):
 
     @strawberry.field(description="The user's API tokens; visible to the user themself only.")
     async def api_tokens(self, info: Info[GraphQLContext, None]) -> list[ApiTokenType] | None:
-        viewer = await info.context.viewer()
+        viewer = await current_viewer(info)
         if viewer is None or viewer.id != self.key:
             return None
         tokens = await info.context.container.api_tokens.list_for(viewer)

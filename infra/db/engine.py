@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PROBE_TIMEOUT_SECONDS = 3
 
 
 def create_engine(url: str) -> AsyncEngine:
@@ -42,8 +45,9 @@ class SqlAlchemyDatabaseProbe:
 
     async def is_reachable(self) -> bool:
         try:
-            async with self._engine.connect() as connection:
-                await connection.execute(text("SELECT 1"))
-        except Exception:
+            async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
+                async with self._engine.connect() as connection:
+                    await connection.execute(text("SELECT 1"))
+        except (TimeoutError, OSError, SQLAlchemyError):
             return False
         return True

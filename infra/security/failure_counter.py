@@ -35,5 +35,9 @@ class InMemoryFailureCounter:
         while len(self._failures) > self._max_keys:
             self._failures.popitem(last=False)
 
-    def clear(self, key: str) -> None:
-        self._failures.pop(key, None)
+    def remove_latest(self, key: str) -> None:
+        times = self._failures.get(key)
+        if times:
+            times.pop()
+        if times is not None and not times:
+            del self._failures[key]

@@ -182,3 +182,27 @@ async def test_a_user_changes_their_password_and_old_sessions_end(
         "UNAUTHENTICATED"
     ]
     await sign_in(client, fresh_name, "second-passphrase-2")
+
+
+async def test_an_api_token_cannot_mint_more_api_tokens(
+    client: GraphQLClient, role_tokens: dict
+) -> None:
+    access = role_tokens["MAINTAINER"]["accessToken"]
+    created = await client.execute(CREATE_API_TOKEN, {"n": "parent"}, token=access)
+    secret = created["data"]["createApiToken"]["token"]
+    minted = await client.execute(CREATE_API_TOKEN, {"n": "child"}, token=secret)
+    assert minted == {
+        "data": {
+            "createApiToken": {
+                "token": None,
+                "apiToken": None,
+                "errors": [
+                    {
+                        "code": "FORBIDDEN",
+                        "message": "Sign in with a password to create API tokens.",
+                        "field": None,
+                    }
+                ],
+            }
+        }
+    }

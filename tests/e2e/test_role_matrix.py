@@ -1,7 +1,8 @@
 """Every field that exists, against ADMIN, MAINTAINER, VIEWER and anonymous callers.
 
-Queries answer UNAUTHENTICATED or FORBIDDEN as GraphQL errors; mutations refuse anonymous
-callers the same way and report a too-low role as a FORBIDDEN payload error.
+A field the caller may not use at all answers a GraphQL error (UNAUTHENTICATED or FORBIDDEN);
+a mutation the caller may use, asked for something its rules refuse, answers a payload error
+(written `errors:CODE` below).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def outcome(result: dict[str, Any], field: str) -> str:
         return codes[0]
     payload = result["data"][field]
     if isinstance(payload, dict) and payload.get("errors"):
-        return payload["errors"][0]["code"]
+        return f"errors:{payload['errors'][0]['code']}"
     return OK
 
 
@@ -139,7 +140,12 @@ MATRIX: dict[str, tuple[str, Case, dict[str, str]]] = {
     "updateUser(other)": (
         "updateUser",
         update_other_user_mutation,
-        {"ADMIN": OK, "MAINTAINER": FORBID, "VIEWER": FORBID, "ANONYMOUS": UNAUTH},
+        {
+            "ADMIN": OK,
+            "MAINTAINER": "errors:FORBIDDEN",
+            "VIEWER": "errors:FORBIDDEN",
+            "ANONYMOUS": UNAUTH,
+        },
     ),
     "createApiToken": (
         "createApiToken",
@@ -149,7 +155,12 @@ MATRIX: dict[str, tuple[str, Case, dict[str, str]]] = {
     "revokeApiToken(admin's)": (
         "revokeApiToken",
         revoke_api_token_mutation,
-        {"ADMIN": OK, "MAINTAINER": "NOT_FOUND", "VIEWER": "NOT_FOUND", "ANONYMOUS": UNAUTH},
+        {
+            "ADMIN": OK,
+            "MAINTAINER": "errors:NOT_FOUND",
+            "VIEWER": "errors:NOT_FOUND",
+            "ANONYMOUS": UNAUTH,
+        },
     ),
     "signIn": ("signIn", sign_in_mutation, dict.fromkeys(ROLES, OK)),
 }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -25,6 +26,7 @@ async def strict_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterat
         MACHETE_ADMIN_PASSWORD=PASSWORD,
         MACHETE_SIGN_IN_MAX_FAILURES_PER_ACCOUNT="3",
         MACHETE_SIGN_IN_MAX_FAILURES_PER_CLIENT="100",
+        MACHETE_SIGN_IN_MAX_FAILURES_ACCOUNT_WIDE="1000",
     )
     server = start_server(env, root / "server.log")
     yield server
@@ -56,3 +58,19 @@ async def test_aliased_sign_ins_in_one_document_are_each_counted(
         assert "Too many failed sign-ins" in payload["errors"][0]["message"]
     finally:
         await client.close()
+
+
+async def test_parallel_sign_ins_cannot_slip_past_the_limit(strict_server: RunningServer) -> None:
+    client = GraphQLClient(strict_server.graphql_url)
+    query = (
+        'mutation($p: String!) { signIn(input: {username: "parallel", password: $p}) '
+        "{ errors { code } } }"
+    )
+    try:
+        results = await asyncio.gather(
+            *(client.execute(query, {"p": f"guess-{i}-passphrase"}) for i in range(12))
+        )
+    finally:
+        await client.close()
+    codes = sorted(r["data"]["signIn"]["errors"][0]["code"] for r in results)
+    assert codes == ["INVALID_CREDENTIALS"] * 3 + ["RATE_LIMITED"] * 9

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy.exc import IntegrityError
 
-from domain.auth.model import ApiToken, RefreshToken
+from domain.auth.model import ApiToken, RefreshToken, TokenFamily
+from domain.errors import ErrorCode, ValidationFailed
 from domain.users.model import Role, User
 from infra.bootstrap import Container
 from infra.db.engine import create_session_factory
@@ -46,17 +45,6 @@ async def test_uncommitted_work_is_rolled_back(uow) -> None:
         assert await work.users.get(user.id) is None
 
 
-async def test_usernames_are_unique_in_the_database(uow) -> None:
-    async with uow() as work:
-        await work.users.add(make_user("twin"))
-        await work.commit()
-    other = make_user("twin")
-    other.email = "other@example.com"
-    with pytest.raises(IntegrityError):
-        async with uow() as work:
-            await work.users.add(other)
-
-
 async def test_user_pages_follow_created_at_then_id(uow) -> None:
     users = [make_user(f"u{i}", NOW + timedelta(seconds=i // 2)) for i in range(5)]
     async with uow() as work:
@@ -81,24 +69,41 @@ async def test_admins_are_counted_only_when_active(uow) -> None:
         assert await work.users.count_active_admins() == 1
 
 
-async def test_revoking_a_refresh_family_leaves_other_families_alone(uow) -> None:
+async def test_revoking_a_family_leaves_other_families_alone(uow) -> None:
     user = make_user("fam")
-    family, other_family = uuid.uuid4(), uuid.uuid4()
-    tokens = [
-        RefreshToken(user.id, fam, f"{i:064d}", NOW, NOW + timedelta(days=1))
-        for i, fam in enumerate([family, family, other_family])
-    ]
+    family, other = TokenFamily(user.id, NOW), TokenFamily(user.id, NOW)
     async with uow() as work:
         await work.users.add(user)
-        for token in tokens:
-            await work.refresh_tokens.add(token)
-        await work.refresh_tokens.revoke_family(family, NOW)
+        for index, fam in enumerate([family, family, other]):
+            if index != 1:
+                await work.refresh_tokens.add_family(fam)
+            await work.refresh_tokens.add(
+                RefreshToken(user.id, fam.id, f"{index:064d}", NOW, NOW + timedelta(days=1))
+            )
+        await work.refresh_tokens.revoke_family(family.id, NOW)
         await work.commit()
     async with uow() as work:
-        assert not await work.refresh_tokens.is_family_active(family)
-        assert await work.refresh_tokens.is_family_active(other_family)
+        assert not await work.refresh_tokens.is_family_active(family.id)
+        assert await work.refresh_tokens.is_family_active(other.id)
+        locked = await work.refresh_tokens.lock_family(family.id)
         stored = await work.refresh_tokens.get_by_hash(f"{0:064d}")
-    assert stored is not None and stored.revoked_at == NOW
+    assert locked is not None and locked.revoked_at == NOW
+    assert stored is not None and stored.family_id == family.id
+
+
+async def test_revoking_all_families_of_a_user(uow) -> None:
+    alice, bob = make_user("alice2"), make_user("bob2")
+    families = [TokenFamily(alice.id, NOW), TokenFamily(alice.id, NOW), TokenFamily(bob.id, NOW)]
+    async with uow() as work:
+        await work.users.add(alice)
+        await work.users.add(bob)
+        for family in families:
+            await work.refresh_tokens.add_family(family)
+        await work.refresh_tokens.revoke_all_for_user(alice.id, NOW)
+        await work.commit()
+    async with uow() as work:
+        active = [await work.refresh_tokens.is_family_active(f.id) for f in families]
+    assert active == [False, False, True]
 
 
 async def test_api_tokens_are_found_by_digest_and_listed_per_user(uow) -> None:
@@ -121,9 +126,11 @@ async def test_api_tokens_are_found_by_digest_and_listed_per_user(uow) -> None:
 
 async def test_a_refresh_token_is_spent_only_once(uow) -> None:
     user = make_user("spender")
-    token = RefreshToken(user.id, uuid.uuid4(), "e" * 64, NOW, NOW + timedelta(days=1))
+    family = TokenFamily(user.id, NOW)
+    token = RefreshToken(user.id, family.id, "e" * 64, NOW, NOW + timedelta(days=1))
     async with uow() as work:
         await work.users.add(user)
+        await work.refresh_tokens.add_family(family)
         await work.refresh_tokens.add(token)
         await work.commit()
     async with uow() as work:
@@ -132,3 +139,40 @@ async def test_a_refresh_token_is_spent_only_once(uow) -> None:
         await work.commit()
     async with uow() as work:
         assert (await work.refresh_tokens.get_by_hash("e" * 64)).used_at == NOW
+
+
+async def test_a_duplicate_insert_becomes_a_username_taken_error(uow) -> None:
+    async with uow() as work:
+        await work.users.add(make_user("dup"))
+        await work.commit()
+    twin = make_user("dup")
+    twin.email = "another@example.com"
+    with pytest.raises(ValidationFailed) as caught:
+        async with uow() as work:
+            await work.users.add(twin)
+    assert caught.value.problems[0].code is ErrorCode.USERNAME_TAKEN
+    same_email = make_user("other-name")
+    same_email.email = "dup@example.com"
+    with pytest.raises(ValidationFailed) as caught:
+        async with uow() as work:
+            await work.users.add(same_email)
+    assert caught.value.problems[0].code is ErrorCode.EMAIL_TAKEN
+
+
+async def test_touching_an_api_token_only_moves_a_stale_last_used(uow) -> None:
+    user = make_user("toucher")
+    token = ApiToken(user.id, "ci", "d" * 64, NOW, None, last_used_at=NOW)
+    async with uow() as work:
+        await work.users.add(user)
+        await work.api_tokens.add(token)
+        await work.commit()
+    later = NOW + timedelta(seconds=30)
+    async with uow() as work:
+        await work.api_tokens.touch(token.id, later, not_since=NOW - timedelta(minutes=1))
+        await work.commit()
+        assert (await work.api_tokens.get(token.id)).last_used_at == NOW
+    async with uow() as work:
+        await work.api_tokens.touch(token.id, later, not_since=later)
+        await work.commit()
+    async with uow() as work:
+        assert (await work.api_tokens.get(token.id)).last_used_at == later

@@ -40,7 +40,15 @@ def users(store: Store, clock: FakeClock) -> UserService:
 
 @pytest.fixture
 def sessions(store: Store, clock: FakeClock, codec: PyJWTCodec) -> SessionService:
-    throttle = SignInThrottle(InMemoryFailureCounter(), ThrottlePolicy(3, 5, timedelta(minutes=15)))
+    throttle = SignInThrottle(
+        InMemoryFailureCounter(),
+        ThrottlePolicy(
+            max_failures_per_account=3,
+            max_failures_per_client=5,
+            max_failures_account_wide=8,
+            window=timedelta(minutes=15),
+        ),
+    )
     return SessionService(
         lambda: FakeUnitOfWork(store),
         FakePasswordHasher(),

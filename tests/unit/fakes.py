@@ -9,7 +9,7 @@ from types import TracebackType
 from typing import Self
 
 from domain.audit.model import AuditEvent
-from domain.auth.model import ApiToken, RefreshToken
+from domain.auth.model import ApiToken, RefreshToken, TokenFamily
 from domain.ports import UserPageKey
 from domain.users.model import Role, User
 
@@ -39,6 +39,7 @@ class Store:
 
     def __init__(self) -> None:
         self.users: dict[uuid.UUID, User] = {}
+        self.token_families: dict[uuid.UUID, TokenFamily] = {}
         self.refresh_tokens: dict[uuid.UUID, RefreshToken] = {}
         self.api_tokens: dict[uuid.UUID, ApiToken] = {}
         self.audit: list[AuditEvent] = []
@@ -79,35 +80,46 @@ class FakeUserRepository:
 
 
 class FakeRefreshTokenRepository:
-    def __init__(self, data: dict[uuid.UUID, RefreshToken]) -> None:
-        self._data = data
+    def __init__(
+        self, families: dict[uuid.UUID, TokenFamily], tokens: dict[uuid.UUID, RefreshToken]
+    ) -> None:
+        self._families = families
+        self._data = tokens
+
+    async def add_family(self, family: TokenFamily) -> None:
+        self._families[family.id] = copy.copy(family)
+
+    async def lock_family(self, family_id: uuid.UUID) -> TokenFamily | None:
+        family = self._families.get(family_id)
+        return copy.copy(family) if family else None
+
+    async def revoke_family(self, family_id: uuid.UUID, at: datetime) -> None:
+        family = self._families.get(family_id)
+        if family is not None and family.revoked_at is None:
+            family.revoked_at = at
+
+    async def revoke_all_for_user(self, user_id: uuid.UUID, at: datetime) -> None:
+        for family in self._families.values():
+            if family.user_id == user_id and family.revoked_at is None:
+                family.revoked_at = at
+
+    async def is_family_active(self, family_id: uuid.UUID) -> bool:
+        family = self._families.get(family_id)
+        return family is not None and family.revoked_at is None
 
     async def add(self, token: RefreshToken) -> None:
         self._data[token.id] = copy.copy(token)
-
-    async def spend(self, token_id: uuid.UUID, at: datetime) -> bool:
-        token = self._data.get(token_id)
-        if token is None or token.used_at is not None or token.revoked_at is not None:
-            return False
-        token.used_at = at
-        return True
 
     async def get_by_hash(self, token_hash: str) -> RefreshToken | None:
         found = next((t for t in self._data.values() if t.token_hash == token_hash), None)
         return copy.copy(found) if found else None
 
-    async def revoke_family(self, family_id: uuid.UUID, at: datetime) -> None:
-        for token in self._data.values():
-            if token.family_id == family_id and token.revoked_at is None:
-                token.revoked_at = at
-
-    async def is_family_active(self, family_id: uuid.UUID) -> bool:
-        return any(t.family_id == family_id and t.revoked_at is None for t in self._data.values())
-
-    async def revoke_all_for_user(self, user_id: uuid.UUID, at: datetime) -> None:
-        for token in self._data.values():
-            if token.user_id == user_id and token.revoked_at is None:
-                token.revoked_at = at
+    async def spend(self, token_id: uuid.UUID, at: datetime) -> bool:
+        token = self._data.get(token_id)
+        if token is None or token.used_at is not None:
+            return False
+        token.used_at = at
+        return True
 
 
 class FakeApiTokenRepository:
@@ -127,6 +139,11 @@ class FakeApiTokenRepository:
     async def get_by_hash(self, token_hash: str) -> ApiToken | None:
         found = next((t for t in self._data.values() if t.token_hash == token_hash), None)
         return copy.copy(found) if found else None
+
+    async def touch(self, token_id: uuid.UUID, at: datetime, not_since: datetime) -> None:
+        token = self._data[token_id]
+        if token.last_used_at is None or token.last_used_at < not_since:
+            token.last_used_at = at
 
     async def list_for_user(self, user_id: uuid.UUID) -> list[ApiToken]:
         return [copy.copy(t) for t in self._data.values() if t.user_id == user_id]
@@ -148,11 +165,12 @@ class FakeUnitOfWork:
 
     async def __aenter__(self) -> Self:
         self._users = copy.deepcopy(self._store.users)
+        self._families = copy.deepcopy(self._store.token_families)
         self._refresh = copy.deepcopy(self._store.refresh_tokens)
         self._api = copy.deepcopy(self._store.api_tokens)
         self._audit: list[AuditEvent] = []
         self.users = FakeUserRepository(self._users)
-        self.refresh_tokens = FakeRefreshTokenRepository(self._refresh)
+        self.refresh_tokens = FakeRefreshTokenRepository(self._families, self._refresh)
         self.api_tokens = FakeApiTokenRepository(self._api)
         self.audit = FakeAuditLog(self._audit)
         return self
@@ -167,6 +185,7 @@ class FakeUnitOfWork:
 
     async def commit(self) -> None:
         self._store.users = self._users
+        self._store.token_families = self._families
         self._store.refresh_tokens = self._refresh
         self._store.api_tokens = self._api
         self._store.audit.extend(self._audit)

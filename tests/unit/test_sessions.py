@@ -59,7 +59,7 @@ async def test_refresh_rotates_once_and_a_replay_revokes_the_whole_family(
         await sessions.refresh(second.refresh_token)
     with pytest.raises(Unauthenticated):
         await authenticator.authenticate(second.access_token.token)
-    assert all(t.revoked_at is not None for t in store.refresh_tokens.values())
+    assert all(f.revoked_at is not None for f in store.token_families.values())
     assert "auth.refresh_token_reused" in [e.action for e in store.audit]
 
 

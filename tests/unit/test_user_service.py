@@ -115,7 +115,7 @@ async def test_an_admin_changes_a_role_and_deactivation_ends_sessions(
         admin, UpdateUser(viewer.id, role=Role.MAINTAINER, is_active=False)
     )
     assert (updated.role, updated.is_active) == (Role.MAINTAINER, False)
-    assert all(t.revoked_at is not None for t in store.refresh_tokens.values())
+    assert all(f.revoked_at is not None for f in store.token_families.values())
 
 
 async def test_the_last_active_admin_cannot_be_demoted_or_deactivated(

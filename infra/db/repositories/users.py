@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import select, tuple_
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.ports import UserPageKey
 from domain.users.model import Role, User
 from infra.db.rows import UserRow
@@ -16,7 +18,11 @@ class SqlAlchemyUserRepository:
 
     async def add(self, user: User) -> None:
         self._session.add(UserRow.from_domain(user))
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError as error:
+            # A concurrent insert won the race that the service's uniqueness check lost.
+            raise duplicate_user(error) from None
 
     async def save(self, user: User) -> None:
         row = await self._session.get(UserRow, user.id)
@@ -50,5 +56,21 @@ class SqlAlchemyUserRepository:
         return [row.to_domain() for row in await self._session.scalars(query)]
 
     async def count_active_admins(self) -> int:
-        query = select(func.count()).where(UserRow.role == Role.ADMIN.value, UserRow.is_active)
-        return int(await self._session.scalar(query) or 0)
+        # Locks the admins' rows (PostgreSQL) so two concurrent demotions cannot both pass.
+        query = (
+            select(UserRow.id)
+            .where(UserRow.role == Role.ADMIN.value, UserRow.is_active)
+            .with_for_update()
+        )
+        return len((await self._session.scalars(query)).all())
+
+
+def duplicate_user(error: IntegrityError) -> ValidationFailed:
+    detail = str(error.orig).lower()
+    if "email" in detail:
+        return ValidationFailed(
+            [DomainError("Email is already in use.", code=ErrorCode.EMAIL_TAKEN, field=("email",))]
+        )
+    return ValidationFailed(
+        [DomainError("Username is taken.", code=ErrorCode.USERNAME_TAKEN, field=("username",))]
+    )

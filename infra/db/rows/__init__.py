@@ -4,7 +4,7 @@ from infra.db.rows.audit import AuditEventRow
 from infra.db.rows.base import Base
 from infra.db.rows.builds import BuildLogLineRow, BuildRow
 from infra.db.rows.health import HealthCheckRow
-from infra.db.rows.tokens import ApiTokenRow, RefreshTokenRow
+from infra.db.rows.tokens import ApiTokenRow, RefreshTokenRow, TokenFamilyRow
 from infra.db.rows.tools import ToolRow, ToolSecretRow
 from infra.db.rows.users import UserRow
 
@@ -16,6 +16,7 @@ __all__ = [
     "BuildRow",
     "HealthCheckRow",
     "RefreshTokenRow",
+    "TokenFamilyRow",
     "ToolRow",
     "ToolSecretRow",
     "UserRow",

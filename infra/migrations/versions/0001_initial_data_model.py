@@ -78,29 +78,23 @@ def upgrade() -> None:
         )
 
     op.create_table(
-        "refresh_tokens",
+        "refresh_token_families",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("user_id", sa.Uuid(), nullable=False),
-        sa.Column("family_id", sa.Uuid(), nullable=False),
-        sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("revoked_at", sa.DateTime(timezone=True), nullable=True),
         sa.ForeignKeyConstraint(
             ["user_id"],
             ["users.id"],
-            name=op.f("fk_refresh_tokens_user_id_users"),
+            name=op.f("fk_refresh_token_families_user_id_users"),
             ondelete="CASCADE",
         ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_refresh_tokens")),
-        sa.UniqueConstraint("token_hash", name=op.f("uq_refresh_tokens_token_hash")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_refresh_token_families")),
     )
-    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
+    with op.batch_alter_table("refresh_token_families", schema=None) as batch_op:
         batch_op.create_index(
-            batch_op.f("ix_refresh_tokens_family_id"), ["family_id"], unique=False
+            batch_op.f("ix_refresh_token_families_user_id"), ["user_id"], unique=False
         )
-        batch_op.create_index(batch_op.f("ix_refresh_tokens_user_id"), ["user_id"], unique=False)
 
     op.create_table(
         "tools",
@@ -196,6 +190,36 @@ def upgrade() -> None:
         )
 
     op.create_table(
+        "refresh_tokens",
+        sa.Column("id", sa.Uuid(), nullable=False),
+        sa.Column("user_id", sa.Uuid(), nullable=False),
+        sa.Column("family_id", sa.Uuid(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("expires_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("used_at", sa.DateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["family_id"],
+            ["refresh_token_families.id"],
+            name=op.f("fk_refresh_tokens_family_id_refresh_token_families"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"],
+            ["users.id"],
+            name=op.f("fk_refresh_tokens_user_id_users"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_refresh_tokens")),
+        sa.UniqueConstraint("token_hash", name=op.f("uq_refresh_tokens_token_hash")),
+    )
+    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_refresh_tokens_family_id"), ["family_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_refresh_tokens_user_id"), ["user_id"], unique=False)
+
+    op.create_table(
         "tool_secrets",
         sa.Column("tool_id", sa.Uuid(), nullable=False),
         sa.Column("name", sa.String(length=128), nullable=False),
@@ -229,6 +253,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("build_log_lines")
     op.drop_table("tool_secrets")
+    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_refresh_tokens_user_id"))
+        batch_op.drop_index(batch_op.f("ix_refresh_tokens_family_id"))
+
+    op.drop_table("refresh_tokens")
     with op.batch_alter_table("health_checks", schema=None) as batch_op:
         batch_op.drop_index("ix_health_checks_tool_id_checked_at")
 
@@ -242,11 +271,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_tools_category"))
 
     op.drop_table("tools")
-    with op.batch_alter_table("refresh_tokens", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_refresh_tokens_user_id"))
-        batch_op.drop_index(batch_op.f("ix_refresh_tokens_family_id"))
+    with op.batch_alter_table("refresh_token_families", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_refresh_token_families_user_id"))
 
-    op.drop_table("refresh_tokens")
+    op.drop_table("refresh_token_families")
     with op.batch_alter_table("audit_events", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_audit_events_occurred_at"))
         batch_op.drop_index(batch_op.f("ix_audit_events_actor_id"))
