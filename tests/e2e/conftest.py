@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 
 import pytest
 
@@ -25,24 +27,30 @@ mutation($u: String!, $e: String!, $p: String!, $r: Role!) {
 }"""
 
 
+@asynccontextmanager
+async def running_server(root: Path, **env: str) -> AsyncIterator[RunningServer]:
+    """A `machete serve` process with its own fresh database, stopped and dropped afterwards."""
+    database_url = await new_database_url(root, "machete_e2e")
+    server = start_server(
+        server_env(root / "data", database_url, MACHETE_SECRET_KEY=TEST_SECRET_KEY, **env),
+        root / "server.log",
+    )
+    try:
+        yield server
+    finally:
+        server.stop()
+        await dispose_database_url(database_url)
+
+
 @pytest.fixture(scope="session")
 async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningServer]:
     """One development server for the e2e tests, its first admin created from the environment."""
-    root = tmp_path_factory.mktemp("e2e")
-    database_url = await new_database_url(root, "machete_e2e")
-    env = server_env(
-        root / "data",
-        database_url,
-        MACHETE_SECRET_KEY=TEST_SECRET_KEY,
+    async with running_server(
+        tmp_path_factory.mktemp("e2e"),
         MACHETE_ADMIN_USERNAME=ADMIN_USERNAME,
         MACHETE_ADMIN_PASSWORD=ADMIN_PASSWORD,
-    )
-    running = start_server(env, root / "server.log")
-    try:
+    ) as running:
         yield running
-    finally:
-        running.stop()
-        await dispose_database_url(database_url)
 
 
 @pytest.fixture

@@ -206,3 +206,9 @@ async def test_an_api_token_cannot_mint_more_api_tokens(
             }
         }
     }
+
+
+async def test_development_serves_graphiql(server: RunningServer) -> None:
+    async with httpx.AsyncClient() as http:
+        page = await http.get(server.graphql_url, headers={"Accept": "text/html"})
+    assert page.status_code == 200 and "graphiql" in page.text.lower()

@@ -4,34 +4,26 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
-from tests.e2e.server import GraphQLClient, RunningServer, server_env, start_server
+from tests.e2e.conftest import running_server
+from tests.e2e.server import GraphQLClient, RunningServer
 
 ADMIN, PASSWORD = "throttled", "throttle-passphrase-1"
 
 
 @pytest.fixture(scope="module")
 async def strict_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[RunningServer]:
-    root: Path = tmp_path_factory.mktemp("throttle")
-    url = await new_database_url(root, "machete_throttle")
-    env = server_env(
-        root / "data",
-        url,
-        MACHETE_SECRET_KEY=TEST_SECRET_KEY,
+    async with running_server(
+        tmp_path_factory.mktemp("throttle"),
         MACHETE_ADMIN_USERNAME=ADMIN,
         MACHETE_ADMIN_PASSWORD=PASSWORD,
         MACHETE_SIGN_IN_MAX_FAILURES_PER_ACCOUNT="3",
         MACHETE_SIGN_IN_MAX_FAILURES_PER_CLIENT="100",
         MACHETE_SIGN_IN_MAX_FAILURES_ACCOUNT_WIDE="1000",
-    )
-    server = start_server(env, root / "server.log")
-    yield server
-    server.stop()
-    await dispose_database_url(url)
+    ) as server:
+        yield server
 
 
 async def test_aliased_sign_ins_in_one_document_are_each_counted(
