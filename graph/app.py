@@ -17,15 +17,17 @@ from infra.settings import Settings
 logger = logging.getLogger(__name__)
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, prepared: bool = False) -> FastAPI:
+    """The app; `prepared` says the database and first admin were already seen to (by the CLI)."""
     settings = settings or Settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         container = build_container(settings)
         try:
-            await prepare_database(container)
-            await create_admin_from_environment(container)
+            if not prepared:
+                await prepare_database(container)
+                await create_admin_from_environment(container)
             await container.sessions.prepare()
             app.state.container = container
             yield

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from strawberry.extensions import SchemaExtension
@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 class OperationState:
     loaders: Loaders
     viewer: User | None = None
-    viewer_known: bool = field(default=False)
+    viewer_known: bool = False
 
 
 _current: ContextVar[OperationState | None] = ContextVar("machete_operation", default=None)

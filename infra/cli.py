@@ -18,7 +18,14 @@ from sqlalchemy.exc import SQLAlchemyError
 from domain.errors import DomainError
 from domain.users.commands import CreateUser
 from domain.users.model import Role
-from infra.bootstrap import InvalidAdminSettings
+from infra.bootstrap import (
+    DatabaseNotMigrated,
+    InvalidAdminSettings,
+    build_container,
+    create_admin_from_environment,
+    prepare_database,
+)
+from infra.db.migrate import upgrade_to_head
 from infra.settings import Settings
 
 app = typer.Typer(
@@ -31,9 +38,7 @@ app.add_typer(admin_app, name="admin")
 console = Console(stderr=True, soft_wrap=True)
 
 
-def load_settings(**overrides: object):
-    from infra.settings import Settings
-
+def load_settings(**overrides: object) -> Settings:
     try:
         return Settings(**{k: v for k, v in overrides.items() if v is not None})
     except ValidationError as error:
@@ -70,7 +75,7 @@ def serve(
         f"First admin: [bold]{own_command()} admin create --username NAME --email EMAIL[/bold]"
     )
     uvicorn.run(
-        create_app(settings),
+        create_app(settings, prepared=True),
         host=settings.host,
         port=settings.port,
         log_level=settings.log_level,
@@ -79,13 +84,6 @@ def serve(
 
 
 async def _preflight(settings: Settings) -> str | None:
-    from infra.bootstrap import (
-        DatabaseNotMigrated,
-        build_container,
-        create_admin_from_environment,
-        prepare_database,
-    )
-
     container = build_container(settings)
     try:
         await prepare_database(container)
@@ -111,8 +109,6 @@ def own_command() -> str:
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database schema to the newest version."""
-    from infra.db.migrate import upgrade_to_head
-
     settings = load_settings()
     settings.ensure_data_dir()
     upgrade_to_head(settings.resolved_database_url)
@@ -141,9 +137,7 @@ def admin_create(
     raise typer.Exit(exit_code)
 
 
-async def _create_admin(settings, username: str, email: str, password: str) -> int:
-    from infra.bootstrap import build_container, prepare_database
-
+async def _create_admin(settings: Settings, username: str, email: str, password: str) -> int:
     container = build_container(settings)
     try:
         await prepare_database(container)
