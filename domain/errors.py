@@ -16,6 +16,32 @@ class ErrorCode(StrEnum):
     FORBIDDEN = "FORBIDDEN"
     LAST_ADMIN = "LAST_ADMIN"
     RATE_LIMITED = "RATE_LIMITED"
+    CONFLICT = "CONFLICT"
+    NAME_TAKEN = "NAME_TAKEN"
+    # Source (git) problems.
+    INVALID_REPO_URL = "INVALID_REPO_URL"
+    INVALID_REF = "INVALID_REF"
+    INVALID_SUBDIR = "INVALID_SUBDIR"
+    REPOSITORY_UNREACHABLE = "REPOSITORY_UNREACHABLE"
+    REF_NOT_FOUND = "REF_NOT_FOUND"
+    SUBDIR_NOT_FOUND = "SUBDIR_NOT_FOUND"
+    CLONE_TIMEOUT = "CLONE_TIMEOUT"
+    REPOSITORY_TOO_LARGE = "REPOSITORY_TOO_LARGE"
+    # Manifest problems.
+    MANIFEST_MISSING = "MANIFEST_MISSING"
+    DOCKERFILE_MISSING = "DOCKERFILE_MISSING"
+    MANIFEST_INVALID = "MANIFEST_INVALID"
+    UNSUPPORTED_PLATFORM_VERSION = "UNSUPPORTED_PLATFORM_VERSION"
+    VOLUME_NOT_ALLOWED = "VOLUME_NOT_ALLOWED"
+    # Engine and runtime problems.
+    ENGINE_UNAVAILABLE = "ENGINE_UNAVAILABLE"
+    IMAGE_BUILD_FAILED = "IMAGE_BUILD_FAILED"
+    BUILD_TIMEOUT = "BUILD_TIMEOUT"
+    CONTAINER_START_FAILED = "CONTAINER_START_FAILED"
+    HEALTH_CHECK_FAILED = "HEALTH_CHECK_FAILED"
+    NO_FREE_PORT = "NO_FREE_PORT"
+    IMAGE_MISSING = "IMAGE_MISSING"
+    INTERRUPTED = "INTERRUPTED"
 
 
 class DomainError(Exception):
@@ -59,3 +85,15 @@ class InvalidToken(DomainError):
 
 class Unauthenticated(Exception):
     """No valid credentials accompany a request that needs them (not a payload error)."""
+
+
+class SourceError(DomainError):
+    """Fetching the tool's source failed (unreachable, missing ref, timeout, too large, ...)."""
+
+
+class ManifestError(DomainError):
+    """The repository's `machete.yml` or `Dockerfile` is missing or invalid."""
+
+
+class EngineError(DomainError):
+    """The container engine refused or failed an operation."""

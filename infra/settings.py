@@ -19,6 +19,12 @@ class Mode(StrEnum):
     PRODUCTION = "production"
 
 
+class NetworkModeSetting(StrEnum):
+    AUTO = "auto"
+    BRIDGE = "bridge"
+    HOST = "host"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MACHETE_", env_file=".env", extra="ignore", frozen=True
@@ -49,6 +55,25 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_query_tokens: int = Field(default=2000, ge=100)
     log_level: str = "info"
+    # Tools: building, running and checking them.
+    network_mode: NetworkModeSetting = NetworkModeSetting.AUTO
+    worker_concurrency: int = Field(default=2, ge=0, le=32)
+    build_timeout_seconds: int = Field(default=1800, ge=5)
+    clone_timeout_seconds: int = Field(default=120, ge=1)
+    max_repo_size_mb: int = Field(default=500, ge=1)
+    max_log_lines_per_build: int = Field(default=20000, ge=10)
+    max_log_bytes_per_build: int = Field(default=10 * 1024 * 1024, ge=1024)
+    tool_max_memory_mb: int = Field(default=2048, ge=16)
+    tool_max_cpus: float = Field(default=2.0, gt=0)
+    tool_default_memory_mb: int = Field(default=512, ge=16)
+    tool_default_cpus: float = Field(default=1.0, gt=0)
+    tool_pids_limit: int = Field(default=256, ge=16)
+    tool_port_range_start: int = Field(default=20000, ge=1024, le=65535)
+    tool_port_range_end: int = Field(default=29999, ge=1024, le=65535)
+    health_check_timeout_seconds: int = Field(default=60, ge=1)
+    health_check_interval_seconds: int = Field(default=30, ge=1)
+    health_history_size: int = Field(default=50, ge=1)
+    build_lease_seconds: int = Field(default=60, ge=5)
 
     @model_validator(mode="after")
     def _production_needs_a_secret_key(self) -> Settings:
@@ -62,6 +87,14 @@ class Settings(BaseSettings):
                 f"MACHETE_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters"
             )
         return self
+
+    @property
+    def tools_dir(self) -> Path:
+        return self.data_dir.resolve() / "tools"
+
+    @property
+    def workspaces_dir(self) -> Path:
+        return self.data_dir.resolve() / "workspaces"
 
     @property
     def resolved_database_url(self) -> str:

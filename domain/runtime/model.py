@@ -1,0 +1,102 @@
+"""What the use cases ask of the container engine and of source control, as plain values."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from domain.builds.model import LogStream
+
+LogSink = Callable[[LogStream, str], None]
+"""Receives output one line at a time, always on the event loop's thread."""
+
+MANAGED_LABEL = "machete.managed"
+TOOL_LABEL = "machete.tool"
+BUILD_LABEL = "machete.build"
+
+
+def container_name(tool_name: str) -> str:
+    return f"machete-{tool_name}"
+
+
+def image_repository(tool_name: str) -> str:
+    return f"machete/{tool_name}"
+
+
+def image_tag(tool_name: str, build_number: int) -> str:
+    return f"{image_repository(tool_name)}:{build_number}"
+
+
+def labels_for(tool_name: str, build_id: str) -> dict[str, str]:
+    return {MANAGED_LABEL: "true", TOOL_LABEL: tool_name, BUILD_LABEL: build_id}
+
+
+class NetworkMode(StrEnum):
+    BRIDGE = "bridge"
+    HOST = "host"
+
+
+@dataclass(frozen=True)
+class SourceSpec:
+    """A validated place to fetch a tool from; build with `domain.tools.source.validate_source`."""
+
+    repo_url: str
+    ref: str | None = None
+    subdir: str | None = None
+
+
+@dataclass(frozen=True)
+class Checkout:
+    """A fetched working tree: `directory` is the tool's root (the subdir, when one is given)."""
+
+    commit_sha: str
+    directory: Path
+
+
+@dataclass(frozen=True)
+class ImageBuild:
+    context_dir: Path
+    tag: str
+    labels: dict[str, str]
+    dockerfile: str = "Dockerfile"
+
+
+@dataclass(frozen=True)
+class Mount:
+    host_path: Path
+    container_path: str
+    read_only: bool = False
+
+
+@dataclass(frozen=True)
+class ContainerSpec:
+    name: str
+    image: str
+    labels: dict[str, str]
+    container_port: int
+    host_port: int
+    network_mode: NetworkMode
+    environment: dict[str, str] = field(default_factory=dict)
+    mounts: tuple[Mount, ...] = ()
+    memory_bytes: int | None = None
+    nano_cpus: int | None = None
+    pids_limit: int | None = None
+    read_only_root: bool = False
+
+
+@dataclass(frozen=True)
+class ContainerState:
+    running: bool
+    status: str
+    exit_code: int | None = None
+    image: str | None = None
+
+
+@dataclass(frozen=True)
+class HealthResult:
+    healthy: bool
+    status_code: int | None = None
+    latency_ms: int | None = None
+    error: str | None = None
