@@ -1,0 +1,1 @@
+"""Tools' data directories on the host."""

@@ -1,0 +1,1 @@
+"""Health checks of running tools over HTTP."""
