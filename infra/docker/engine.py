@@ -4,23 +4,67 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import docker
 from docker.errors import DockerException
+from docker.utils import kwargs_from_env
 from requests.exceptions import RequestException
+
+from domain.errors import ErrorCode
+from domain.runtime.model import ContainerSpec, ContainerState, ImageBuild, LogSink, NetworkMode
+from infra.docker import containers, images
+from infra.docker.build_cancel import loop_emitter, run_build, validate_build
+from infra.docker.error_mapping import engine_errors
+from infra.docker.image_build import BuildSession, remove_build_leftovers
 
 logger = logging.getLogger(__name__)
 PROBE_TIMEOUT_SECONDS = 5
+CALL_TIMEOUT_SECONDS = 60
+NETWORK_MODES = ("auto", "bridge", "host")
+T = TypeVar("T")
 
 
 class DockerContainerEngine:
-    def __init__(self, base_url: str | None = None) -> None:
+    def __init__(self, base_url: str | None = None, network_mode: str = "auto") -> None:
+        if network_mode not in NETWORK_MODES:
+            raise ValueError(f"network_mode must be one of {', '.join(NETWORK_MODES)}")
         self._base_url = base_url
+        self._network_mode = None if network_mode == "auto" else NetworkMode(network_mode)
+        self._shared: docker.DockerClient | None = None
+        self._shared_lock = threading.Lock()
+
+    def _connection_kwargs(self) -> dict[str, Any]:
+        return {"base_url": self._base_url} if self._base_url else kwargs_from_env()
 
     def _client(self) -> docker.DockerClient:
-        if self._base_url:
-            return docker.DockerClient(base_url=self._base_url, timeout=PROBE_TIMEOUT_SECONDS)
-        return docker.from_env(timeout=PROBE_TIMEOUT_SECONDS)
+        return docker.DockerClient(**self._connection_kwargs(), timeout=PROBE_TIMEOUT_SECONDS)
+
+    def close(self) -> None:
+        """Release the shared client's connections (on shutdown)."""
+        with self._shared_lock:
+            if self._shared is not None:
+                self._shared.close()
+                self._shared = None
+
+    def _shared_client(self) -> docker.DockerClient:
+        """One client for ordinary calls, made on first use (and retried while unreachable)."""
+        with self._shared_lock:
+            if self._shared is None:
+                kwargs = self._connection_kwargs()
+                self._shared = docker.DockerClient(**kwargs, timeout=CALL_TIMEOUT_SECONDS)
+            return self._shared
+
+    async def _call(
+        self, action: str, code: ErrorCode, work: Callable[[docker.DockerClient], T]
+    ) -> T:
+        def blocking() -> T:
+            with engine_errors(action, code):
+                return work(self._shared_client())
+
+        return await asyncio.to_thread(blocking)
 
     async def engine_version(self) -> str | None:
         return await asyncio.to_thread(self._engine_version)
@@ -35,3 +79,83 @@ class DockerContainerEngine:
         except (DockerException, RequestException, OSError) as error:
             logger.debug("docker engine unreachable: %s", error)
             return None
+
+    async def network_mode(self) -> NetworkMode:
+        if self._network_mode is None:
+            usable = await self._call(
+                "list networks", ErrorCode.ENGINE_UNAVAILABLE, containers.has_default_bridge
+            )
+            self._network_mode = NetworkMode.BRIDGE if usable else NetworkMode.HOST
+        return self._network_mode
+
+    async def build_image(self, build: ImageBuild, on_line: LogSink) -> str:
+        validate_build(build)
+
+        def prepare(client: docker.DockerClient) -> tuple[docker.APIClient, bool]:
+            # A client of its own, so aborting this build's socket touches nothing else.
+            api = docker.APIClient(
+                **self._connection_kwargs(),
+                version=client.api.api_version,
+                timeout=CALL_TIMEOUT_SECONDS,
+            )
+            return api, images.exists(client, build.tag)
+
+        api, tag_existed = await self._call("build images", ErrorCode.ENGINE_UNAVAILABLE, prepare)
+        session = BuildSession(api, build, loop_emitter(on_line))
+
+        def cleanup(cancelled: bool) -> None:
+            tag = build.tag if cancelled and not tag_existed else None
+            remove_build_leftovers(api, session.output, tag)
+
+        try:
+            return await run_build(session, cleanup)
+        finally:
+            api.close()
+
+    async def image_exists(self, tag: str) -> bool:
+        return await self._call(
+            "inspect the image", ErrorCode.ENGINE_UNAVAILABLE, lambda c: images.exists(c, tag)
+        )
+
+    async def run_container(self, spec: ContainerSpec) -> str:
+        return await self._call(
+            "start the container",
+            ErrorCode.CONTAINER_START_FAILED,
+            lambda client: containers.replace_and_start(client, spec),
+        )
+
+    async def start_container(self, name: str) -> None:
+        await self._call(
+            "start the container",
+            ErrorCode.CONTAINER_START_FAILED,
+            lambda client: containers.start(client, name),
+        )
+
+    async def stop_container(self, name: str, timeout_seconds: int = 10) -> None:
+        await self._call(
+            "stop the container",
+            ErrorCode.CONFLICT,
+            lambda client: containers.stop(client, name, timeout_seconds),
+        )
+
+    async def remove_container(self, name: str) -> None:
+        await self._call(
+            "remove the container", ErrorCode.CONFLICT, lambda c: containers.remove(c, name)
+        )
+
+    async def container_state(self, name: str) -> ContainerState | None:
+        return await self._call(
+            "inspect the container",
+            ErrorCode.ENGINE_UNAVAILABLE,
+            lambda client: containers.state(client, name),
+        )
+
+    async def remove_image(self, tag: str) -> None:
+        await self._call("remove the image", ErrorCode.CONFLICT, lambda c: images.remove(c, tag))
+
+    async def remove_tool_images(self, tool_name: str) -> None:
+        await self._call(
+            "remove the tool's images",
+            ErrorCode.CONFLICT,
+            lambda client: images.remove_labelled(client, tool_name),
+        )

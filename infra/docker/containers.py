@@ -1,0 +1,85 @@
+"""Blocking container operations on a docker-py client (the engine runs them in threads)."""
+
+from __future__ import annotations
+
+import logging
+
+import docker
+from docker.errors import APIError, NotFound
+
+from domain.errors import EngineError, ErrorCode
+from domain.runtime.model import ContainerSpec, ContainerState
+from infra.docker.container_config import create_arguments, validate_spec
+from infra.docker.error_mapping import explanation
+
+logger = logging.getLogger(__name__)
+DEFAULT_BRIDGE = "bridge"
+
+
+def has_default_bridge(client: docker.DockerClient) -> bool:
+    """dockerd started with --bridge=none has no network named "bridge" at all."""
+    networks = client.api.networks(names=[DEFAULT_BRIDGE])
+    return any(
+        network.get("Name") == DEFAULT_BRIDGE and network.get("Driver") == DEFAULT_BRIDGE
+        for network in networks
+    )
+
+
+def replace_and_start(client: docker.DockerClient, spec: ContainerSpec) -> str:
+    validate_spec(spec)
+    remove(client, spec.name)
+    container = client.containers.create(**create_arguments(spec))
+    try:
+        container.start()
+    except APIError as error:
+        # A container that never started is of no use to anyone: do not leave it behind.
+        _remove_quietly(client, container.id)
+        raise EngineError(
+            f"Docker could not start the container: {explanation(error)}",
+            code=ErrorCode.CONTAINER_START_FAILED,
+        ) from error
+    return str(container.id)
+
+
+def start(client: docker.DockerClient, name: str) -> None:
+    try:
+        client.api.start(name)
+    except NotFound as error:
+        raise EngineError(
+            f"There is no container named {name}", code=ErrorCode.CONTAINER_START_FAILED
+        ) from error
+
+
+def stop(client: docker.DockerClient, name: str, timeout_seconds: int) -> None:
+    try:
+        client.api.stop(name, timeout=timeout_seconds)
+    except NotFound:
+        logger.debug("container %s already gone; nothing to stop", name)
+
+
+def remove(client: docker.DockerClient, name: str) -> None:
+    try:
+        client.api.remove_container(name, force=True)
+    except NotFound:
+        logger.debug("container %s already gone; nothing to remove", name)
+
+
+def state(client: docker.DockerClient, name: str) -> ContainerState | None:
+    try:
+        details = client.api.inspect_container(name)
+    except NotFound:
+        return None
+    status = details.get("State") or {}
+    return ContainerState(
+        running=bool(status.get("Running")),
+        status=str(status.get("Status", "unknown")),
+        exit_code=status.get("ExitCode"),
+        image=(details.get("Config") or {}).get("Image"),
+    )
+
+
+def _remove_quietly(client: docker.DockerClient, container_id: str | None) -> None:
+    try:
+        client.api.remove_container(container_id, force=True)
+    except APIError as error:
+        logger.warning("could not remove a container that failed to start: %s", error)
