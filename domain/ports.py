@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from domain.auth.model import (
     RefreshToken,
     TokenFamily,
 )
+from domain.builds.model import Build, BuildStatus, LogLine
 from domain.manifest.model import Manifest, Volume
 from domain.runtime.model import (
     Checkout,
@@ -29,9 +31,11 @@ from domain.runtime.model import (
     NetworkMode,
     SourceSpec,
 )
+from domain.tools.model import HealthCheck, Tool, ToolSecret, ToolStatus
 from domain.users.model import User
 
 UserPageKey = tuple[datetime, uuid.UUID]
+PageKey = tuple[datetime, uuid.UUID]
 
 
 class UserRepository(Protocol):
@@ -72,6 +76,87 @@ class ApiTokenRepository(Protocol):
         ...
 
 
+class ToolRepository(Protocol):
+    async def add(self, tool: Tool) -> None:
+        """Insert; a duplicate name or host port raises DomainError NAME_TAKEN / CONFLICT."""
+        ...
+
+    async def save(self, tool: Tool) -> None: ...
+    async def delete(self, tool_id: uuid.UUID) -> None: ...
+    async def get(self, tool_id: uuid.UUID) -> Tool | None: ...
+    async def lock(self, tool_id: uuid.UUID) -> Tool | None:
+        """Read the tool, holding a row lock until the transaction ends (where supported)."""
+        ...
+
+    async def get_by_name(self, name: str) -> Tool | None: ...
+    async def get_many(self, tool_ids: list[uuid.UUID]) -> list[Tool]: ...
+    async def page(
+        self,
+        limit: int,
+        after: PageKey | None,
+        status: ToolStatus | None = None,
+        category: str | None = None,
+        search: str | None = None,
+    ) -> list[Tool]: ...
+    async def used_host_ports(self) -> set[int]: ...
+    async def running(self) -> list[Tool]:
+        """Tools that should be running and have an image (for the health monitor)."""
+        ...
+
+
+class ToolSecretRepository(Protocol):
+    async def put(self, secret: ToolSecret) -> None: ...
+    async def delete(self, tool_id: uuid.UUID, name: str) -> bool: ...
+    async def for_tool(self, tool_id: uuid.UUID) -> list[ToolSecret]: ...
+
+
+class BuildRepository(Protocol):
+    async def add(self, build: Build) -> None: ...
+    async def save(self, build: Build) -> None: ...
+    async def get(self, build_id: uuid.UUID) -> Build | None: ...
+    async def get_many(self, build_ids: list[uuid.UUID]) -> list[Build]: ...
+    async def get_by_idempotency_key(self, tool_id: uuid.UUID, key: str) -> Build | None: ...
+    async def next_number(self, tool_id: uuid.UUID) -> int: ...
+    async def active_for_tool(self, tool_id: uuid.UUID) -> list[Build]: ...
+    async def latest_for_tools(self, tool_ids: list[uuid.UUID]) -> list[Build]: ...
+    async def page(
+        self,
+        limit: int,
+        after: PageKey | None,
+        status: BuildStatus | None = None,
+        tool_id: uuid.UUID | None = None,
+    ) -> list[Build]:
+        """Newest first."""
+        ...
+
+    async def claim_next(self, owner: str, now: datetime, lease_until: datetime) -> Build | None:
+        """Take the oldest queued build under a lease (`SKIP LOCKED` where supported)."""
+        ...
+
+    async def renew_lease(self, build_id: uuid.UUID, owner: str, lease_until: datetime) -> bool:
+        """Extend our lease; False when the build is no longer ours."""
+        ...
+
+    async def record_log_progress(
+        self, build_id: uuid.UUID, line_count: int, log_bytes: int
+    ) -> None: ...
+    async def expired_leases(self, now: datetime) -> list[Build]: ...
+
+
+class BuildLogRepository(Protocol):
+    async def append(self, build_id: uuid.UUID, lines: list[LogLine]) -> None: ...
+    async def read(self, build_id: uuid.UUID, after: int, limit: int) -> list[LogLine]: ...
+
+
+class HealthCheckRepository(Protocol):
+    async def add(self, check: HealthCheck) -> None: ...
+    async def latest(self, tool_id: uuid.UUID, limit: int) -> list[HealthCheck]:
+        """Newest first."""
+        ...
+
+    async def prune(self, tool_id: uuid.UUID, keep: int) -> None: ...
+
+
 class AuditLog(Protocol):
     async def record(self, event: AuditEvent) -> None: ...
 
@@ -83,6 +168,11 @@ class UnitOfWork(Protocol):
     refresh_tokens: RefreshTokenRepository
     api_tokens: ApiTokenRepository
     audit: AuditLog
+    tools: ToolRepository
+    tool_secrets: ToolSecretRepository
+    builds: BuildRepository
+    build_logs: BuildLogRepository
+    health_checks: HealthCheckRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -202,4 +292,17 @@ class SecretCipher(Protocol):
 class PortProbe(Protocol):
     def is_free(self, port: int) -> bool:
         """True when nothing listens on this loopback port right now."""
+        ...
+
+
+class BuildSignals(Protocol):
+    """How use cases reach the workers after a commit."""
+
+    def build_queued(self) -> None: ...
+    def cancel_requested(self, build_id: uuid.UUID) -> None: ...
+
+
+class BackgroundTasks(Protocol):
+    def spawn(self, name: str, work: Callable[[], Awaitable[None]]) -> None:
+        """Run `work` outside the request; failures are logged, never raised to the caller."""
         ...

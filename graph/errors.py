@@ -9,6 +9,8 @@ from graphql import GraphQLError
 
 from domain.errors import DomainError, ValidationFailed
 from domain.errors import ErrorCode as DomainErrorCode
+from domain.manifest.model import MANIFEST_FILE
+from domain.manifest.problems import ManifestProblem
 
 logger = logging.getLogger(__name__)
 
@@ -24,20 +26,33 @@ class UserError:
     code: ErrorCode
     message: str
     field: list[str] | None = strawberry.field(
-        default=None, description="Path to the input field at fault, starting with `input`."
+        default=None,
+        description="Path to what is at fault: an input field (starting with `input`) or, "
+        "for a manifest problem, its key path (starting with `machete.yml`).",
+    )
+    line: int | None = strawberry.field(
+        default=None, description="For a manifest problem: the line in machete.yml."
     )
 
 
 def user_errors(error: DomainError) -> list[UserError]:
     problems = error.problems if isinstance(error, ValidationFailed) else [error]
-    return [
-        UserError(
+    return [user_error(problem) for problem in problems]
+
+
+def user_error(problem: DomainError) -> UserError:
+    if isinstance(problem, ManifestProblem):
+        return UserError(
             code=problem.code,
             message=problem.message,
-            field=["input", *problem.field] if problem.field else None,
+            field=[MANIFEST_FILE, *(str(part) for part in problem.path)],
+            line=problem.line,
         )
-        for problem in problems
-    ]
+    return UserError(
+        code=problem.code,
+        message=problem.message,
+        field=["input", *problem.field] if problem.field else None,
+    )
 
 
 def unauthenticated(message: str = "Authentication required.") -> GraphQLError:

@@ -3,20 +3,43 @@
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TYPE_CHECKING, TypeVar
 
 from strawberry.dataloader import DataLoader
 
+from domain.builds.model import Build
+from domain.tools.model import Tool
 from domain.users.model import User
 
 if TYPE_CHECKING:
     from infra.bootstrap import Container
 
 
+T = TypeVar("T")
+
+
+def keyed_loader(
+    fetch: Callable[[list[uuid.UUID]], Awaitable[Iterable[T]]], key: Callable[[T], uuid.UUID]
+) -> DataLoader[uuid.UUID, T | None]:
+    async def load(keys: list[uuid.UUID]) -> list[T | None]:
+        found = {key(item): item for item in await fetch(keys)}
+        return [found.get(k) for k in keys]
+
+    return DataLoader(load_fn=load)
+
+
 class Loaders:
     def __init__(self, container: Container) -> None:
-        async def load_users(ids: list[uuid.UUID]) -> list[User | None]:
-            found = {user.id: user for user in await container.users.users_by_ids(ids)}
-            return [found.get(user_id) for user_id in ids]
-
-        self.user_by_id: DataLoader[uuid.UUID, User | None] = DataLoader(load_fn=load_users)
+        self.user_by_id: DataLoader[uuid.UUID, User | None] = keyed_loader(
+            container.users.users_by_ids, lambda user: user.id
+        )
+        self.tool_by_id: DataLoader[uuid.UUID, Tool | None] = keyed_loader(
+            container.tools.tools_by_ids, lambda tool: tool.id
+        )
+        self.build_by_id: DataLoader[uuid.UUID, Build | None] = keyed_loader(
+            container.builds.builds_by_ids, lambda build: build.id
+        )
+        self.latest_build_by_tool_id: DataLoader[uuid.UUID, Build | None] = keyed_loader(
+            container.builds.latest_for_tools, lambda build: build.tool_id
+        )

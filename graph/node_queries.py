@@ -6,9 +6,11 @@ import strawberry
 from strawberry.types import Info
 
 from domain.users.model import Role
+from graph.builds.queries import resolve_build
 from graph.context import GraphQLContext
 from graph.node import Node, from_global_id
 from graph.permissions import require_role
+from graph.tools.queries import resolve_tool
 from graph.users.queries import resolve_user
 from graph.users.types import ApiTokenType
 
@@ -24,7 +26,12 @@ async def resolve_api_token(
     return ApiTokenType.from_domain(token) if token else None
 
 
-RESOLVERS = {"User": resolve_user, "ApiToken": resolve_api_token}
+RESOLVERS = {
+    "User": resolve_user,
+    "ApiToken": resolve_api_token,
+    "Tool": resolve_tool,
+    "Build": resolve_build,
+}
 
 
 @strawberry.type

@@ -9,6 +9,8 @@ from datetime import datetime
 
 import strawberry
 
+from graph.errors import bad_user_input
+
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
 
@@ -41,3 +43,13 @@ def page_size(first: int | None) -> int:
     if size < 0 or size > MAX_PAGE_SIZE:
         raise ValueError(f"`first` must be between 0 and {MAX_PAGE_SIZE}.")
     return size
+
+
+def cursor_arguments(
+    first: int | None, after: str | None
+) -> tuple[int, tuple[datetime, uuid.UUID] | None]:
+    """Validated `first`/`after`, or a BAD_USER_INPUT error naming the problem."""
+    try:
+        return page_size(first), decode_cursor(after) if after else None
+    except (ValueError, InvalidCursor) as error:
+        raise bad_user_input(str(error)) from None

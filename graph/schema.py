@@ -16,22 +16,27 @@ from strawberry.extensions import (
 )
 
 from graph.auth.mutations import AuthMutations
+from graph.builds.queries import BuildQueries
+from graph.builds.types import BuildType
 from graph.errors import should_mask_error
 from graph.node_queries import NodeQueries
 from graph.operation import PerOperationState
 from graph.system.queries import SystemQueries
+from graph.tools.mutations import ToolMutations
+from graph.tools.queries import ToolQueries
+from graph.tools.types import HealthCheckType, ToolType
 from graph.users.mutations import UserMutations
 from graph.users.queries import UserQueries
 from graph.users.types import ApiTokenType, UserType
 
 
 @strawberry.type
-class Query(UserQueries, NodeQueries, SystemQueries):
+class Query(UserQueries, ToolQueries, BuildQueries, NodeQueries, SystemQueries):
     pass
 
 
 @strawberry.type
-class Mutation(AuthMutations, UserMutations):
+class Mutation(AuthMutations, UserMutations, ToolMutations):
     pass
 
 
@@ -40,7 +45,10 @@ ExtensionFactory = Callable[[], SchemaExtension]
 
 def build_schema(extensions: Sequence[ExtensionFactory] = ()) -> strawberry.Schema:
     return strawberry.Schema(
-        query=Query, mutation=Mutation, types=[UserType, ApiTokenType], extensions=list(extensions)
+        query=Query,
+        mutation=Mutation,
+        types=[UserType, ApiTokenType, ToolType, BuildType, HealthCheckType],
+        extensions=list(extensions),
     )
 
 

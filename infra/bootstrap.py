@@ -12,19 +12,34 @@ from domain.auth.api_tokens import ApiTokenService
 from domain.auth.authenticator import Authenticator
 from domain.auth.sessions import SessionService
 from domain.auth.throttle import SignInThrottle, ThrottlePolicy
+from domain.builds.pipeline import BuildLimits, BuildPipeline
+from domain.builds.service import BuildService
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError
 from domain.system import SystemService
+from domain.tools.health_monitor import HealthMonitor
+from domain.tools.lifecycle import ToolLifecycle
+from domain.tools.policy import MIB, NANO_CPUS_PER_CPU, ToolPolicy
+from domain.tools.runtime import ToolRuntime
+from domain.tools.service import ToolService
 from domain.users.service import UserService
+from domain.version import PLATFORM_VERSION
 from infra.db.engine import SqlAlchemyDatabaseProbe, create_engine, create_session_factory
 from infra.db.migrate import is_at_head, upgrade_to_head_async
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.docker.engine import DockerContainerEngine
+from infra.files.tool_files import LocalToolFiles
 from infra.git.source_control import GitPythonSourceControl
+from infra.health.http_probe import HttpxHealthProbe
+from infra.manifest.loader import YamlManifestLoader
+from infra.net.port_probe import SocketPortProbe
 from infra.security.argon2_hasher import Argon2PasswordHasher
 from infra.security.failure_counter import InMemoryFailureCounter
 from infra.security.jwt_codec import PyJWTCodec
+from infra.security.secret_cipher import FernetSecretCipher
 from infra.settings import Mode, Settings
+from infra.worker.background import TaskSupervisor, every
+from infra.worker.build_worker import BuildWorker
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +62,24 @@ class Container:
     api_tokens: ApiTokenService
     authenticator: Authenticator
     system: SystemService
+    tools: ToolService
+    lifecycle: ToolLifecycle
+    builds: BuildService
+    worker: BuildWorker
+    health: HealthMonitor
+    background: TaskSupervisor
+
+    def start_background_work(self) -> None:
+        """The in-process build worker and health monitor (the embedded default)."""
+        self.worker.start()
+        interval = self.settings.health_check_interval_seconds
+        self.background.spawn(
+            "health monitor", lambda: every(interval, self.health.check_all, "health monitor")
+        )
 
     async def close(self) -> None:
+        await self.worker.stop()
+        await self.background.close()
         await self.engine.dispose()
 
 
@@ -58,6 +89,28 @@ def throttle_policy(settings: Settings) -> ThrottlePolicy:
         max_failures_per_client=settings.sign_in_max_failures_per_client,
         max_failures_account_wide=settings.sign_in_max_failures_account_wide,
         window=timedelta(seconds=settings.sign_in_failure_window_seconds),
+    )
+
+
+def tool_policy(settings: Settings) -> ToolPolicy:
+    return ToolPolicy(
+        allow_local_repos=settings.allow_local_repos,
+        port_range=(settings.tool_port_range_start, settings.tool_port_range_end),
+        default_memory_bytes=settings.tool_default_memory_mb * MIB,
+        max_memory_bytes=settings.tool_max_memory_mb * MIB,
+        default_nano_cpus=int(settings.tool_default_cpus * NANO_CPUS_PER_CPU),
+        max_nano_cpus=int(settings.tool_max_cpus * NANO_CPUS_PER_CPU),
+        pids_limit=settings.tool_pids_limit,
+        health_timeout_seconds=settings.health_check_timeout_seconds,
+        health_history_size=settings.health_history_size,
+    )
+
+
+def build_limits(settings: Settings) -> BuildLimits:
+    return BuildLimits(
+        timeout_seconds=settings.build_timeout_seconds,
+        max_log_lines=settings.max_log_lines_per_build,
+        max_log_bytes=settings.max_log_bytes_per_build,
     )
 
 
@@ -77,6 +130,34 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         audience=settings.jwt_audience,
         ttl=timedelta(seconds=settings.access_token_ttl_seconds),
     )
+    policy = tool_policy(settings)
+    docker_engine = DockerContainerEngine(network_mode=settings.network_mode.value)
+    source_control = GitPythonSourceControl(
+        settings.workspaces_dir,
+        timeout_seconds=settings.clone_timeout_seconds,
+        max_size_bytes=settings.max_repo_size_mb * MIB,
+    )
+    manifests = YamlManifestLoader(PLATFORM_VERSION)
+    files = LocalToolFiles(settings.tools_dir)
+    cipher = FernetSecretCipher(settings.resolved_secret_key())
+    runtime = ToolRuntime(docker_engine, files, HttpxHealthProbe(), cipher, policy, clock)
+    pipeline = BuildPipeline(
+        unit_of_work,
+        source_control,
+        manifests,
+        docker_engine,
+        runtime,
+        clock,
+        build_limits(settings),
+    )
+    worker = BuildWorker(
+        unit_of_work,
+        pipeline,
+        clock,
+        concurrency=settings.worker_concurrency,
+        lease_seconds=settings.build_lease_seconds,
+    )
+    background = TaskSupervisor()
     return Container(
         settings=settings,
         engine=engine,
@@ -95,10 +176,27 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         system=SystemService(
             settings.mode.value,
             SqlAlchemyDatabaseProbe(engine),
-            DockerContainerEngine(),
-            GitPythonSourceControl(),
+            docker_engine,
+            source_control,
             clock,
         ),
+        tools=ToolService(
+            unit_of_work,
+            source_control,
+            manifests,
+            cipher,
+            SocketPortProbe(),
+            worker,
+            policy,
+            clock,
+        ),
+        lifecycle=ToolLifecycle(
+            unit_of_work, docker_engine, runtime, files, worker, background, clock
+        ),
+        builds=BuildService(unit_of_work),
+        worker=worker,
+        health=HealthMonitor(unit_of_work, runtime, clock, settings.health_history_size),
+        background=background,
     )
 
 

@@ -81,3 +81,32 @@ class Manifest:
             "permissions": {"filesystem": {"read_only": self.read_only_filesystem}},
             "ui": self.ui,
         }
+
+
+def manifest_from_document(document: dict[str, Any]) -> Manifest:
+    """The inverse of `Manifest.to_document`, for manifests stored with tools and builds."""
+    machete = document.get("machete", {})
+    resources = document.get("resources", {})
+    filesystem = document.get("permissions", {}).get("filesystem", {})
+    return Manifest(
+        name=document["name"],
+        version=document.get("version"),
+        description=document.get("description"),
+        author=document.get("author"),
+        license=document.get("license"),
+        platform_version=machete.get("version"),
+        category=Category(machete.get("category", Category.OTHER.value)),
+        port=int(machete["port"]),
+        health_check=machete.get("health_check", "/"),
+        environment=dict(machete.get("environment", {})),
+        volumes=tuple(_volume(spec) for spec in machete.get("volumes", [])),
+        dependencies=tuple(machete.get("dependencies", [])),
+        resources=Resources(resources.get("memory_bytes"), resources.get("nano_cpus")),
+        read_only_filesystem=bool(filesystem.get("read_only", False)),
+        ui=dict(document.get("ui", {})),
+    )
+
+
+def _volume(spec: str) -> Volume:
+    host, container, *mode = spec.split(":")
+    return Volume(host, container, read_only=mode == ["ro"])

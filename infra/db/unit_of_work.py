@@ -8,10 +8,13 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from infra.db.repositories.audit import SqlAlchemyAuditLog
+from infra.db.repositories.builds import SqlAlchemyBuildLogRepository, SqlAlchemyBuildRepository
+from infra.db.repositories.health import SqlAlchemyHealthCheckRepository
 from infra.db.repositories.tokens import (
     SqlAlchemyApiTokenRepository,
     SqlAlchemyRefreshTokenRepository,
 )
+from infra.db.repositories.tools import SqlAlchemyToolRepository, SqlAlchemyToolSecretRepository
 from infra.db.repositories.users import SqlAlchemyUserRepository
 
 
@@ -26,6 +29,11 @@ class SqlAlchemyUnitOfWork:
         self.refresh_tokens = SqlAlchemyRefreshTokenRepository(self._session)
         self.api_tokens = SqlAlchemyApiTokenRepository(self._session)
         self.audit = SqlAlchemyAuditLog(self._session)
+        self.tools = SqlAlchemyToolRepository(self._session)
+        self.tool_secrets = SqlAlchemyToolSecretRepository(self._session)
+        self.builds = SqlAlchemyBuildRepository(self._session)
+        self.build_logs = SqlAlchemyBuildLogRepository(self._session)
+        self.health_checks = SqlAlchemyHealthCheckRepository(self._session)
         return self
 
     async def __aexit__(

@@ -27,14 +27,22 @@ mutation($u: String!, $e: String!, $p: String!, $r: Role!) {
 }"""
 
 
+# Tools run with host networking here (no bridge: no private-range addresses), answer within
+# seconds, and get checked often so health transitions show up quickly in tests.
+TOOL_SETTINGS = {
+    "MACHETE_NETWORK_MODE": "host",
+    "MACHETE_HEALTH_CHECK_TIMEOUT_SECONDS": "20",
+    "MACHETE_HEALTH_CHECK_INTERVAL_SECONDS": "2",
+    "MACHETE_CLONE_TIMEOUT_SECONDS": "20",
+}
+
+
 @asynccontextmanager
 async def running_server(root: Path, **env: str) -> AsyncIterator[RunningServer]:
     """A `machete serve` process with its own fresh database, stopped and dropped afterwards."""
     database_url = await new_database_url(root, "machete_e2e")
-    server = start_server(
-        server_env(root / "data", database_url, MACHETE_SECRET_KEY=TEST_SECRET_KEY, **env),
-        root / "server.log",
-    )
+    settings = {"MACHETE_SECRET_KEY": TEST_SECRET_KEY, **TOOL_SETTINGS, **env}
+    server = start_server(server_env(root / "data", database_url, **settings), root / "server.log")
     try:
         yield server
     finally:
@@ -49,6 +57,7 @@ async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runn
         tmp_path_factory.mktemp("e2e"),
         MACHETE_ADMIN_USERNAME=ADMIN_USERNAME,
         MACHETE_ADMIN_PASSWORD=ADMIN_PASSWORD,
+        MACHETE_ALLOW_LOCAL_REPOS="true",
     ) as running:
         yield running
 

@@ -4,9 +4,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, LargeBinary, String, Text, Uuid
+from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from domain.tools.model import DesiredState, Tool, ToolSecret, ToolStatus
 from infra.db.rows.base import Base
 from infra.db.types import UtcDateTime
 
@@ -37,6 +38,53 @@ class ToolRow(Base):
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
 
+    __table_args__ = (Index("ix_tools_created_at_id", "created_at", "id"),)
+
+    @classmethod
+    def from_domain(cls, tool: Tool) -> ToolRow:
+        row = cls(id=tool.id)
+        row.update_from(tool)
+        return row
+
+    def update_from(self, tool: Tool) -> None:
+        self.name = tool.name
+        self.repo_url = tool.repo_url
+        self.ref = tool.ref
+        self.subdir = tool.subdir
+        self.description = tool.description
+        self.category = tool.category
+        self.status = tool.status.value
+        self.desired_state = tool.desired_state.value
+        self.commit_sha = tool.commit_sha
+        self.current_build_id = tool.current_build_id
+        self.host_port = tool.host_port
+        self.manifest = tool.manifest
+        self.environment = dict(tool.environment)
+        self.created_by_id = tool.created_by_id
+        self.created_at = tool.created_at
+        self.updated_at = tool.updated_at
+
+    def to_domain(self) -> Tool:
+        return Tool(
+            id=self.id,
+            name=self.name,
+            repo_url=self.repo_url,
+            ref=self.ref,
+            subdir=self.subdir,
+            host_port=self.host_port or 0,
+            description=self.description,
+            category=self.category,
+            status=ToolStatus(self.status),
+            desired_state=DesiredState(self.desired_state),
+            commit_sha=self.commit_sha,
+            current_build_id=self.current_build_id,
+            manifest=self.manifest,
+            environment=dict(self.environment or {}),
+            created_by_id=self.created_by_id,
+            created_at=self.created_at,
+            updated_at=self.updated_at,
+        )
+
 
 class ToolSecretRow(Base):
     """A secret environment value, encrypted at rest and never readable through the API."""
@@ -49,3 +97,6 @@ class ToolSecretRow(Base):
     name: Mapped[str] = mapped_column(String(128), primary_key=True)
     ciphertext: Mapped[bytes] = mapped_column(LargeBinary)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+
+    def to_domain(self) -> ToolSecret:
+        return ToolSecret(self.tool_id, self.name, self.ciphertext, self.updated_at)

@@ -1,0 +1,117 @@
+"""Collects a build's output and stores it in batches, in order, under a per-build cap."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import uuid
+from collections.abc import Awaitable, Callable
+
+from domain.builds.model import LogLine, LogStream
+from domain.clock import Clock
+
+FLUSH_INTERVAL_SECONDS = 0.25
+FLUSH_BATCH_LINES = 200
+MAX_LINE_CHARS = 8192
+
+StoreLines = Callable[[uuid.UUID, list[LogLine], int], Awaitable[None]]
+"""Stores a batch and the build's new byte count in one transaction."""
+
+
+class BuildLogWriter:
+    def __init__(
+        self,
+        build_id: uuid.UUID,
+        store: StoreLines,
+        clock: Clock,
+        *,
+        next_seq: int,
+        stored_bytes: int,
+        max_lines: int,
+        max_bytes: int,
+    ) -> None:
+        self._build_id = build_id
+        self._store = store
+        self._clock = clock
+        self._next_seq = next_seq
+        self._bytes = stored_bytes
+        self._max_lines = max_lines
+        self._max_bytes = max_bytes
+        self._pending: list[LogLine] = []
+        self._dropped = 0
+        self._wake = asyncio.Event()
+        self._lock = asyncio.Lock()
+        self._closing = False
+        self._task: asyncio.Task[None] | None = None
+
+    @property
+    def truncated(self) -> bool:
+        return self._dropped > 0
+
+    def write(self, stream: LogStream, text: str) -> None:
+        """Queue one line (called on the event loop); never blocks the build."""
+        text = text.rstrip("\r\n")[:MAX_LINE_CHARS]
+        if self._dropped or self._over_cap(text):
+            if not self._dropped:
+                self._append(
+                    LogStream.SYSTEM,
+                    f"[machete] log truncated: this build reached its cap of "
+                    f"{self._max_lines} lines / {self._max_bytes} bytes; later lines are "
+                    "not stored.",
+                )
+            self._dropped += 1
+            return
+        self._append(stream, text)
+
+    def system(self, text: str) -> None:
+        self.write(LogStream.SYSTEM, text)
+
+    def _over_cap(self, text: str) -> bool:
+        # One line is kept in reserve for the truncation marker.
+        lines_used = self._next_seq
+        return lines_used + 1 >= self._max_lines or self._bytes + len(text) > self._max_bytes
+
+    def _append(self, stream: LogStream, text: str) -> None:
+        self._next_seq += 1
+        self._bytes += len(text.encode())
+        self._pending.append(LogLine(self._next_seq, stream, self._clock.now(), text))
+        if len(self._pending) >= FLUSH_BATCH_LINES:
+            self._wake.set()
+
+    async def flush(self) -> None:
+        # Lines leave the buffer only once stored, so a failed store loses nothing.
+        async with self._lock:
+            if not self._pending:
+                return
+            batch = list(self._pending)
+            await self._store(self._build_id, batch, self._bytes)
+            del self._pending[: len(batch)]
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._flush_periodically())
+
+    async def _flush_periodically(self) -> None:
+        while not self._closing:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), FLUSH_INTERVAL_SECONDS)
+            self._wake.clear()
+            await self.flush()
+
+    async def close(self) -> None:
+        """Stop the periodic flush and store everything still buffered."""
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            await asyncio.gather(self._task, return_exceptions=True)
+        if self._dropped:
+            self._next_seq += 1
+            self._pending.append(
+                LogLine(
+                    self._next_seq,
+                    LogStream.SYSTEM,
+                    self._clock.now(),
+                    f"[machete] {self._dropped} lines were not stored (log cap).",
+                )
+            )
+            self._dropped = 0
+        await self.flush()

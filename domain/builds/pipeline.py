@@ -1,0 +1,146 @@
+"""Drives one claimed build: clone, validate, build the image, start it, wait for health."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+
+from domain.builds.log_writer import BuildLogWriter
+from domain.builds.model import Build, BuildStatus, BuildTrigger, LogLine
+from domain.builds.progress import BuildProgress
+from domain.clock import Clock
+from domain.errors import DomainError, EngineError, ErrorCode, ValidationFailed
+from domain.manifest.model import manifest_from_document
+from domain.ports import (
+    ContainerEngine,
+    ManifestLoader,
+    SourceControl,
+    UnitOfWorkFactory,
+)
+from domain.runtime.model import ImageBuild, SourceSpec, image_tag, labels_for
+from domain.tools.runtime import Launch, ToolRuntime
+
+
+@dataclass(frozen=True)
+class BuildLimits:
+    timeout_seconds: float = 1800
+    max_log_lines: int = 20000
+    max_log_bytes: int = 10 * 1024 * 1024
+
+
+@dataclass
+class BuildControl:
+    """Why the worker cancelled the build's task: a user's cancel, or a shutdown."""
+
+    stop_reason: str | None = None
+
+    @property
+    def shutting_down(self) -> bool:
+        return self.stop_reason == "shutdown"
+
+
+class BuildPipeline:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        source: SourceControl,
+        manifests: ManifestLoader,
+        engine: ContainerEngine,
+        runtime: ToolRuntime,
+        clock: Clock,
+        limits: BuildLimits,
+    ) -> None:
+        self._uow = uow
+        self._source = source
+        self._manifests = manifests
+        self._engine = engine
+        self._runtime = runtime
+        self._clock = clock
+        self._limits = limits
+
+    async def run(self, build_id: uuid.UUID, control: BuildControl) -> None:
+        progress = BuildProgress(self._uow, self._clock, build_id)
+        build = await progress.build()
+        log = self._writer(build)
+        log.start()
+        try:
+            await self._run_guarded(progress, build, log, control)
+        finally:
+            await asyncio.shield(log.close())
+
+    async def _run_guarded(
+        self, progress: BuildProgress, build: Build, log: BuildLogWriter, control: BuildControl
+    ) -> None:
+        try:
+            async with asyncio.timeout(self._limits.timeout_seconds):
+                await self._execute(progress, build, log)
+        except TimeoutError:
+            await progress.fail(
+                log,
+                ErrorCode.BUILD_TIMEOUT,
+                f"The build did not finish within {self._limits.timeout_seconds:g} seconds.",
+            )
+        except ValidationFailed as error:
+            for problem in error.problems:
+                log.system(f"error: {problem.message}")
+            await progress.fail(log, error.code, error.message)
+        except DomainError as error:
+            await progress.fail(log, error.code, error.message)
+        except asyncio.CancelledError:
+            if control.shutting_down:
+                await asyncio.shield(progress.release(log))
+                raise
+            await asyncio.shield(progress.cancel(log))
+
+    async def _execute(self, progress: BuildProgress, build: Build, log: BuildLogWriter) -> None:
+        if build.trigger is BuildTrigger.ROLLBACK:
+            await self._start(progress, build, log)
+            return
+        tool = await progress.advance(BuildStatus.CLONING)
+        repo_url = self._runtime.repo_url(tool, await progress.secrets())
+        source = SourceSpec(repo_url, build.ref, tool.subdir)
+        async with self._source.checkout(source, log.write) as checkout:
+            manifest = await asyncio.to_thread(self._manifests.load, checkout.directory)
+            log.system(f"Manifest valid: {manifest.name} {manifest.version or ''}".rstrip())
+            await progress.record_source(checkout.commit_sha, manifest.to_document())
+            await progress.advance(BuildStatus.BUILDING)
+            tag = image_tag(tool.name, build.number)
+            log.system(f"Building image {tag}")
+            labels = labels_for(tool.name, str(build.id))
+            await self._engine.build_image(ImageBuild(checkout.directory, tag, labels), log.write)
+        await progress.record_image(tag)
+        await self._start(progress, await progress.build(), log)
+
+    async def _start(self, progress: BuildProgress, build: Build, log: BuildLogWriter) -> None:
+        tool = await progress.advance(BuildStatus.STARTING)
+        if not build.image or not build.manifest:
+            raise EngineError("This build has no image to run.", code=ErrorCode.IMAGE_MISSING)
+        if not await self._engine.image_exists(build.image):
+            raise EngineError(
+                f"The image {build.image} no longer exists.", code=ErrorCode.IMAGE_MISSING
+            )
+        manifest = manifest_from_document(build.manifest)
+        log.system(f"Starting {tool.name} on {tool.url} (health check {manifest.health_check})")
+        secrets = await progress.secrets()
+        await self._runtime.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
+        await progress.mark_launched()
+        result = await self._runtime.wait_until_healthy(await progress.tool())
+        await progress.finish_start(log, result)
+
+    def _writer(self, build: Build) -> BuildLogWriter:
+        async def store(build_id: uuid.UUID, lines: list[LogLine], total_bytes: int) -> None:
+            async with self._uow() as uow:
+                await uow.build_logs.append(build_id, lines)
+                await uow.builds.record_log_progress(build_id, lines[-1].seq, total_bytes)
+                await uow.commit()
+
+        return BuildLogWriter(
+            build.id,
+            store,
+            self._clock,
+            next_seq=build.log_line_count,
+            stored_bytes=build.log_bytes,
+            max_lines=self._limits.max_log_lines,
+            max_bytes=self._limits.max_log_bytes,
+        )

@@ -1,0 +1,42 @@
+"""Reading builds and their stored logs (any signed-in user)."""
+
+from __future__ import annotations
+
+import uuid
+
+from domain.builds.model import Build, BuildStatus, LogLine
+from domain.ports import PageKey, UnitOfWorkFactory
+
+MAX_LOG_PAGE = 1000
+
+
+class BuildService:
+    def __init__(self, uow: UnitOfWorkFactory) -> None:
+        self._uow = uow
+
+    async def get(self, build_id: uuid.UUID) -> Build | None:
+        async with self._uow() as uow:
+            return await uow.builds.get(build_id)
+
+    async def builds_by_ids(self, build_ids: list[uuid.UUID]) -> list[Build]:
+        async with self._uow() as uow:
+            return await uow.builds.get_many(build_ids)
+
+    async def latest_for_tools(self, tool_ids: list[uuid.UUID]) -> list[Build]:
+        async with self._uow() as uow:
+            return await uow.builds.latest_for_tools(tool_ids)
+
+    async def page(
+        self,
+        limit: int,
+        after: PageKey | None,
+        status: BuildStatus | None = None,
+        tool_id: uuid.UUID | None = None,
+    ) -> list[Build]:
+        """Newest first; one extra row tells the caller whether another page exists."""
+        async with self._uow() as uow:
+            return await uow.builds.page(limit + 1, after, status, tool_id)
+
+    async def log_lines(self, build_id: uuid.UUID, after: int, limit: int) -> list[LogLine]:
+        async with self._uow() as uow:
+            return await uow.build_logs.read(build_id, max(after, 0), min(limit, MAX_LOG_PAGE))

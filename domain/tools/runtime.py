@@ -1,0 +1,108 @@
+"""Running a tool's image: the container it gets, and waiting until it answers healthily."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+
+from domain.clock import Clock
+from domain.errors import EngineError, ErrorCode
+from domain.manifest.model import Manifest
+from domain.ports import ContainerEngine, HealthProbe, SecretCipher, ToolFiles
+from domain.runtime.model import (
+    ContainerSpec,
+    HealthResult,
+    NetworkMode,
+    container_name,
+    labels_for,
+)
+from domain.tools.model import Tool, ToolSecret
+from domain.tools.policy import ToolPolicy
+
+HEALTH_POLL_SECONDS = 0.5
+PROBE_TIMEOUT_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class Launch:
+    tool: Tool
+    manifest: Manifest
+    image: str
+    build_id: str
+    secrets: tuple[ToolSecret, ...] = ()
+
+
+class ToolRuntime:
+    def __init__(
+        self,
+        engine: ContainerEngine,
+        files: ToolFiles,
+        probe: HealthProbe,
+        cipher: SecretCipher,
+        policy: ToolPolicy,
+        clock: Clock,
+    ) -> None:
+        self._engine = engine
+        self._files = files
+        self._probe = probe
+        self._cipher = cipher
+        self._policy = policy
+        self._clock = clock
+
+    async def launch(self, launch: Launch) -> None:
+        """Replace the tool's container with one running this image."""
+        spec = await self.container_spec(launch)
+        await self._engine.run_container(spec)
+
+    async def container_spec(self, launch: Launch) -> ContainerSpec:
+        tool, manifest = launch.tool, launch.manifest
+        mode = await self._engine.network_mode()
+        port = tool.host_port if mode is NetworkMode.HOST else manifest.port
+        environment = {
+            **manifest.environment,
+            **tool.environment,
+            **{s.name: self._cipher.decrypt(s.ciphertext) for s in launch.secrets if s.is_variable},
+            "PORT": str(port),
+        }
+        return ContainerSpec(
+            name=container_name(tool.name),
+            image=launch.image,
+            labels=labels_for(tool.name, launch.build_id),
+            container_port=manifest.port,
+            host_port=tool.host_port,
+            network_mode=mode,
+            environment=environment,
+            mounts=await asyncio.to_thread(self._files.mounts_for, tool.name, manifest.volumes),
+            memory_bytes=self._policy.memory_for(manifest.resources.memory_bytes),
+            nano_cpus=self._policy.nano_cpus_for(manifest.resources.nano_cpus),
+            pids_limit=self._policy.pids_limit,
+            read_only_root=manifest.read_only_filesystem,
+        )
+
+    async def wait_until_healthy(self, tool: Tool) -> HealthResult:
+        """Poll the health path until 2xx; fail fast when the container stops running."""
+        deadline = asyncio.get_running_loop().time() + self._policy.health_timeout_seconds
+        result = HealthResult(healthy=False, error="not checked yet")
+        while asyncio.get_running_loop().time() < deadline:
+            result = await self.probe(tool)
+            if result.healthy:
+                return result
+            state = await self._engine.container_state(container_name(tool.name))
+            if state is None or not state.running:
+                code = state.exit_code if state else None
+                raise EngineError(
+                    f"The container stopped during start (exit code {code}).",
+                    code=ErrorCode.CONTAINER_START_FAILED,
+                )
+            await asyncio.sleep(HEALTH_POLL_SECONDS)
+        return result
+
+    def repo_url(self, tool: Tool, secrets: tuple[ToolSecret, ...]) -> str:
+        """The URL to fetch from: the encrypted one when it carries credentials."""
+        for secret in secrets:
+            if not secret.is_variable:
+                return self._cipher.decrypt(secret.ciphertext)
+        return tool.repo_url
+
+    async def probe(self, tool: Tool) -> HealthResult:
+        return await self._probe.check(tool.url + tool.health_path, PROBE_TIMEOUT_SECONDS)

@@ -1,0 +1,124 @@
+"""GraphQL shapes of builds and their log lines."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+from strawberry.types import Info
+
+from domain.builds.model import Build, BuildFailure, LogLine
+from domain.builds.model import BuildPhase as DomainBuildPhase
+from domain.builds.model import BuildStatus as DomainBuildStatus
+from domain.builds.model import BuildTrigger as DomainBuildTrigger
+from domain.builds.model import LogStream as DomainLogStream
+from graph.context import GraphQLContext
+from graph.errors import bad_user_input
+from graph.node import Node, to_global_id
+from graph.pagination import PageInfo
+
+if TYPE_CHECKING:
+    from graph.tools.types import ToolType
+
+BuildStatus = strawberry.enum(DomainBuildStatus, name="BuildStatus")
+BuildTrigger = strawberry.enum(DomainBuildTrigger, name="BuildTrigger")
+BuildPhase = strawberry.enum(DomainBuildPhase, name="BuildPhase")
+LogStream = strawberry.enum(DomainLogStream, name="LogStream")
+MAX_LOG_LINES_PER_PAGE = 1000
+
+
+@strawberry.type(name="LogLine", description="One stored line of a build's output.")
+class LogLineType:
+    seq: int = strawberry.field(description="Position in the build's log, from 1, no gaps.")
+    stream: LogStream
+    timestamp: datetime
+    text: str
+
+    @classmethod
+    def from_domain(cls, line: LogLine) -> LogLineType:
+        return cls(seq=line.seq, stream=line.stream, timestamp=line.timestamp, text=line.text)
+
+
+@strawberry.type(name="BuildFailure", description="Why a build failed, and in which phase.")
+class BuildFailureType:
+    phase: BuildPhase
+    code: str
+    message: str
+
+    @classmethod
+    def from_domain(cls, failure: BuildFailure) -> BuildFailureType:
+        return cls(phase=failure.phase, code=failure.code, message=failure.message)
+
+
+@strawberry.type(name="Build")
+class BuildType(Node):
+    number: int
+    status: BuildStatus
+    trigger: BuildTrigger
+    ref: str | None
+    commit_sha: str | None
+    image: str | None
+    failure: BuildFailureType | None
+    queued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    log_line_count: int
+    key: strawberry.Private[uuid.UUID]
+    tool_key: strawberry.Private[uuid.UUID]
+
+    @strawberry.field(description="The tool this build belongs to.")
+    async def tool(
+        self, info: Info[GraphQLContext, None]
+    ) -> Annotated[ToolType, strawberry.lazy("graph.tools.types")] | None:
+        from graph.tools.types import ToolType
+
+        tool = await info.context.loaders.tool_by_id.load(self.tool_key)
+        return ToolType.from_domain(tool) if tool else None
+
+    @strawberry.field(description="Stored log lines with `seq` greater than `after`, in order.")
+    async def log_lines(
+        self, info: Info[GraphQLContext, None], after: int = 0, first: int = 200
+    ) -> list[LogLineType]:
+        if first < 0 or first > MAX_LOG_LINES_PER_PAGE or after < 0:
+            raise bad_user_input(
+                f"`first` must be 0-{MAX_LOG_LINES_PER_PAGE} and `after` not negative."
+            )
+        lines = await info.context.container.builds.log_lines(self.key, after, first)
+        return [LogLineType.from_domain(line) for line in lines]
+
+    @classmethod
+    def from_domain(cls, build: Build) -> BuildType:
+        return cls(
+            id=to_global_id("Build", build.id),
+            key=build.id,
+            tool_key=build.tool_id,
+            number=build.number,
+            status=build.status,
+            trigger=build.trigger,
+            ref=build.ref,
+            commit_sha=build.commit_sha,
+            image=build.image,
+            failure=BuildFailureType.from_domain(build.failure) if build.failure else None,
+            queued_at=build.queued_at,
+            started_at=build.started_at,
+            finished_at=build.finished_at,
+            log_line_count=build.log_line_count,
+        )
+
+
+@strawberry.type
+class BuildEdge:
+    cursor: str
+    node: BuildType
+
+
+@strawberry.type
+class BuildConnection:
+    edges: list[BuildEdge]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[BuildType]:
+        return [edge.node for edge in self.edges]

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+import strawberry
+
+from graph.builds.types import BuildStatus
+from graph.tools.types import ToolStatus
+
+
+@strawberry.input
+class EnvironmentVariableInput:
+    name: str
+    value: str
+
+
+@strawberry.input
+class SecretInput:
+    name: str
+    value: str
+
+
+@strawberry.input
+class ToolFilter:
+    status: ToolStatus | None = None
+    category: str | None = None
+    search: str | None = strawberry.field(
+        default=None, description="Matches the name or description, case-insensitively."
+    )
+
+
+@strawberry.input
+class BuildFilter:
+    status: BuildStatus | None = None
+    tool_id: strawberry.ID | None = None
+
+
+@strawberry.input
+class ValidateManifestInput:
+    repo_url: str
+    ref: str | None = None
+    subdir: str | None = None
+
+
+@strawberry.input
+class InstallToolInput:
+    repo_url: str
+    ref: str | None = None
+    subdir: str | None = None
+    name: str | None = strawberry.field(
+        default=None, description="The tool's name; derived from the repository when omitted."
+    )
+    environment: list[EnvironmentVariableInput] = strawberry.field(default_factory=list)
+    secrets: list[SecretInput] = strawberry.field(default_factory=list)
+    idempotency_key: str | None = strawberry.field(
+        default=None, description="Retrying with the same key returns the first result."
+    )
+
+
+@strawberry.input
+class UpdateToolInput:
+    id: strawberry.ID
+    ref: str | None = strawberry.field(
+        default=None, description="Track this branch or tag from now on; default: the tool's."
+    )
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class RebuildToolInput:
+    id: strawberry.ID
+    idempotency_key: str | None = None
+
+
+@strawberry.input
+class ToolIdInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class RollbackToolInput:
+    id: strawberry.ID
+    build_id: strawberry.ID
+
+
+@strawberry.input
+class CancelBuildInput:
+    id: strawberry.ID
+
+
+@strawberry.input
+class UninstallToolInput:
+    id: strawberry.ID
+    keep_data: bool = strawberry.field(
+        default=False, description="Keep the tool's data directory (its volumes)."
+    )
+
+
+@strawberry.input
+class SetToolEnvironmentInput:
+    id: strawberry.ID
+    environment: list[EnvironmentVariableInput]
+
+
+@strawberry.input
+class SetToolSecretInput:
+    id: strawberry.ID
+    name: str
+    value: str
+
+
+@strawberry.input
+class DeleteToolSecretInput:
+    id: strawberry.ID
+    name: str

@@ -1,0 +1,154 @@
+"""GraphQL shapes of tools, their health checks, variables and secrets."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain.tools.model import DesiredState as DomainDesiredState
+from domain.tools.model import HealthCheck, Tool
+from domain.tools.model import ToolStatus as DomainToolStatus
+from graph.builds.connection import build_connection
+from graph.builds.types import BuildConnection, BuildType
+from graph.context import GraphQLContext
+from graph.errors import bad_user_input
+from graph.node import Node, to_global_id
+from graph.pagination import PageInfo, cursor_arguments
+
+ToolStatus = strawberry.enum(DomainToolStatus, name="ToolStatus")
+DesiredState = strawberry.enum(DomainDesiredState, name="DesiredState")
+MAX_HEALTH_CHECKS = 100
+
+
+@strawberry.type(name="HealthCheck", description="One health check of a running tool.")
+class HealthCheckType(Node):
+    checked_at: datetime
+    healthy: bool
+    status_code: int | None
+    latency_ms: int | None
+    error: str | None
+
+    @classmethod
+    def from_domain(cls, check: HealthCheck) -> HealthCheckType:
+        return cls(
+            id=to_global_id("HealthCheck", check.id),
+            checked_at=check.checked_at,
+            healthy=check.healthy,
+            status_code=check.status_code,
+            latency_ms=check.latency_ms,
+            error=check.error,
+        )
+
+
+@strawberry.type(description="A variable passed to the tool's container.")
+class EnvironmentVariable:
+    name: str
+    value: str
+
+
+@strawberry.type(name="ToolSecret", description="A write-only secret: its value never leaves.")
+class ToolSecretType:
+    name: str
+    is_set: bool
+
+
+@strawberry.type(name="Tool")
+class ToolType(Node):
+    name: str
+    description: str | None
+    category: str | None
+    repo_url: str = strawberry.field(description="The repository, without any credentials.")
+    ref: str | None
+    subdir: str | None
+    status: ToolStatus
+    desired_state: DesiredState
+    host_port: int
+    url: str = strawberry.field(description="Where the tool answers (loopback).")
+    commit_sha: str | None
+    manifest: JSON | None = strawberry.field(description="The validated manifest in use.")
+    created_at: datetime
+    updated_at: datetime
+    key: strawberry.Private[uuid.UUID]
+    current_build_key: strawberry.Private[uuid.UUID | None]
+    variables: strawberry.Private[dict[str, str]]
+
+    @strawberry.field(description="The build whose image the tool runs.")
+    async def current_build(self, info: Info[GraphQLContext, None]) -> BuildType | None:
+        if self.current_build_key is None:
+            return None
+        build = await info.context.loaders.build_by_id.load(self.current_build_key)
+        return BuildType.from_domain(build) if build else None
+
+    @strawberry.field(description="The newest build, whatever its status.")
+    async def latest_build(self, info: Info[GraphQLContext, None]) -> BuildType | None:
+        build = await info.context.loaders.latest_build_by_tool_id.load(self.key)
+        return BuildType.from_domain(build) if build else None
+
+    @strawberry.field(description="This tool's builds, newest first.")
+    async def builds(
+        self, info: Info[GraphQLContext, None], first: int | None = None, after: str | None = None
+    ) -> BuildConnection:
+        limit, cursor = cursor_arguments(first, after)
+        builds = await info.context.container.builds.page(limit, cursor, tool_id=self.key)
+        return build_connection(builds, limit)
+
+    @strawberry.field(description="The most recent health checks, newest first.")
+    async def health_checks(
+        self, info: Info[GraphQLContext, None], last: int = 10
+    ) -> list[HealthCheckType]:
+        if last < 0 or last > MAX_HEALTH_CHECKS:
+            raise bad_user_input(f"`last` must be between 0 and {MAX_HEALTH_CHECKS}.")
+        checks = await info.context.container.tools.health_checks(self.key, last)
+        return [HealthCheckType.from_domain(check) for check in checks]
+
+    @strawberry.field(description="Variables set on the tool (secrets are listed apart).")
+    def environment(self) -> list[EnvironmentVariable]:
+        return [EnvironmentVariable(name=k, value=v) for k, v in sorted(self.variables.items())]
+
+    @strawberry.field(description="The tool's secrets: names only, never values.")
+    async def secrets(self, info: Info[GraphQLContext, None]) -> list[ToolSecretType]:
+        names = await info.context.container.tools.secret_names(self.key)
+        return [ToolSecretType(name=name, is_set=True) for name in names]
+
+    @classmethod
+    def from_domain(cls, tool: Tool) -> ToolType:
+        return cls(
+            id=to_global_id("Tool", tool.id),
+            key=tool.id,
+            name=tool.name,
+            description=tool.description,
+            category=tool.category,
+            repo_url=tool.repo_url,
+            ref=tool.ref,
+            subdir=tool.subdir,
+            status=tool.status,
+            desired_state=tool.desired_state,
+            host_port=tool.host_port,
+            url=tool.url,
+            commit_sha=tool.commit_sha,
+            manifest=tool.manifest,
+            created_at=tool.created_at,
+            updated_at=tool.updated_at,
+            current_build_key=tool.current_build_id,
+            variables=dict(tool.environment),
+        )
+
+
+@strawberry.type
+class ToolEdge:
+    cursor: str
+    node: ToolType
+
+
+@strawberry.type
+class ToolConnection:
+    edges: list[ToolEdge]
+    page_info: PageInfo
+
+    @strawberry.field
+    def nodes(self) -> list[ToolType]:
+        return [edge.node for edge in self.edges]

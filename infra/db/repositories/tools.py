@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import delete, func, or_, select, tuple_
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain.errors import DomainError, ErrorCode, ValidationFailed
+from domain.ports import PageKey
+from domain.tools.model import DesiredState, Tool, ToolSecret, ToolStatus
+from domain.tools.ports_allocation import HostPortTaken
+from infra.db.rows import ToolRow, ToolSecretRow
+
+
+class SqlAlchemyToolRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, tool: Tool) -> None:
+        self._session.add(ToolRow.from_domain(tool))
+        try:
+            await self._session.flush()
+        except IntegrityError as error:
+            raise duplicate_tool(error) from None
+
+    async def save(self, tool: Tool) -> None:
+        row = await self._session.get(ToolRow, tool.id)
+        if row is None:
+            raise LookupError(f"tool {tool.id} is not stored")
+        row.update_from(tool)
+        await self._session.flush()
+
+    async def delete(self, tool_id: uuid.UUID) -> None:
+        await self._session.execute(delete(ToolRow).where(ToolRow.id == tool_id))
+
+    async def get(self, tool_id: uuid.UUID) -> Tool | None:
+        row = await self._session.get(ToolRow, tool_id, populate_existing=True)
+        return row.to_domain() if row else None
+
+    async def lock(self, tool_id: uuid.UUID) -> Tool | None:
+        query = select(ToolRow).where(ToolRow.id == tool_id).with_for_update()
+        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        return row.to_domain() if row else None
+
+    async def get_by_name(self, name: str) -> Tool | None:
+        row = await self._session.scalar(select(ToolRow).where(ToolRow.name == name))
+        return row.to_domain() if row else None
+
+    async def get_many(self, tool_ids: list[uuid.UUID]) -> list[Tool]:
+        if not tool_ids:
+            return []
+        rows = await self._session.scalars(select(ToolRow).where(ToolRow.id.in_(tool_ids)))
+        return [row.to_domain() for row in rows]
+
+    async def page(
+        self,
+        limit: int,
+        after: PageKey | None,
+        status: ToolStatus | None = None,
+        category: str | None = None,
+        search: str | None = None,
+    ) -> list[Tool]:
+        query = select(ToolRow).order_by(ToolRow.created_at, ToolRow.id).limit(limit)
+        if after is not None:
+            query = query.where(tuple_(ToolRow.created_at, ToolRow.id) > tuple_(*after))
+        if status is not None:
+            query = query.where(ToolRow.status == status.value)
+        if category is not None:
+            query = query.where(ToolRow.category == category)
+        if search:
+            pattern = f"%{escape_like(search.lower())}%"
+            query = query.where(
+                or_(
+                    func.lower(ToolRow.name).like(pattern, escape="\\"),
+                    func.lower(ToolRow.description).like(pattern, escape="\\"),
+                )
+            )
+        return [row.to_domain() for row in await self._session.scalars(query)]
+
+    async def used_host_ports(self) -> set[int]:
+        ports = await self._session.scalars(
+            select(ToolRow.host_port).where(ToolRow.host_port.is_not(None))
+        )
+        return {port for port in ports if port is not None}
+
+    async def running(self) -> list[Tool]:
+        query = select(ToolRow).where(
+            ToolRow.desired_state == DesiredState.RUNNING.value,
+            ToolRow.current_build_id.is_not(None),
+        )
+        return [row.to_domain() for row in await self._session.scalars(query)]
+
+
+class SqlAlchemyToolSecretRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def put(self, secret: ToolSecret) -> None:
+        row = await self._session.get(ToolSecretRow, (secret.tool_id, secret.name))
+        if row is None:
+            row = ToolSecretRow(tool_id=secret.tool_id, name=secret.name)
+            self._session.add(row)
+        row.ciphertext = secret.ciphertext
+        row.updated_at = secret.updated_at
+        await self._session.flush()
+
+    async def delete(self, tool_id: uuid.UUID, name: str) -> bool:
+        row = await self._session.get(ToolSecretRow, (tool_id, name))
+        if row is None:
+            return False
+        await self._session.delete(row)
+        await self._session.flush()
+        return True
+
+    async def for_tool(self, tool_id: uuid.UUID) -> list[ToolSecret]:
+        query = (
+            select(ToolSecretRow)
+            .where(ToolSecretRow.tool_id == tool_id)
+            .order_by(ToolSecretRow.name)
+        )
+        return [row.to_domain() for row in await self._session.scalars(query)]
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def duplicate_tool(error: IntegrityError) -> DomainError:
+    if "host_port" in str(error.orig).lower():
+        return HostPortTaken("The allocated host port was taken; retry.")
+    return ValidationFailed(
+        [DomainError("A tool with this name exists.", code=ErrorCode.NAME_TAKEN, field=("name",))]
+    )

@@ -1,0 +1,157 @@
+"""The in-process build worker pool: claims queued builds under leases and runs them.
+
+Cancellation reaches a build two ways: directly, when the cancel request arrives in this
+process, and through the database (`cancel_requested_at`), which the lease heartbeat reads,
+so a cancel sent to another API replica still stops the build within seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import socket
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+
+from domain.builds.model import Build
+from domain.builds.pipeline import BuildControl, BuildPipeline
+from domain.builds.recovery import BuildRecovery
+from domain.clock import Clock
+from domain.ports import UnitOfWorkFactory
+
+logger = logging.getLogger(__name__)
+IDLE_POLL_SECONDS = 1.0
+HEARTBEAT_SECONDS = 1.0
+
+
+@dataclass
+class RunningBuild:
+    task: asyncio.Task[None]
+    control: BuildControl
+
+
+class BuildWorker:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        pipeline: BuildPipeline,
+        clock: Clock,
+        *,
+        concurrency: int,
+        lease_seconds: int,
+    ) -> None:
+        self._uow = uow
+        self._pipeline = pipeline
+        self._recovery = BuildRecovery(uow, clock)
+        self._clock = clock
+        self._concurrency = concurrency
+        self._lease = timedelta(seconds=lease_seconds)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._wake = asyncio.Event()
+        self._running: dict[uuid.UUID, RunningBuild] = {}
+        self._loops: list[asyncio.Task[None]] = []
+        self._stopping = False
+
+    @property
+    def running_builds(self) -> int:
+        return len(self._running)
+
+    def start(self) -> None:
+        self._loops = [
+            asyncio.create_task(self._slot(), name=f"build slot {n}")
+            for n in range(self._concurrency)
+        ]
+        if self._concurrency:
+            self._loops.append(asyncio.create_task(self._reap(), name="build lease reaper"))
+
+    async def stop(self) -> None:
+        """Stop claiming; builds in flight are released to the queue for the next start."""
+        self._stopping = True
+        for running in self._running.values():
+            running.control.stop_reason = "shutdown"
+            running.task.cancel()
+        tasks = [running.task for running in self._running.values()]
+        await asyncio.gather(*tasks, return_exceptions=True)
+        for loop in self._loops:
+            loop.cancel()
+        await asyncio.gather(*self._loops, return_exceptions=True)
+
+    def build_queued(self) -> None:
+        self._wake.set()
+
+    def cancel_requested(self, build_id: uuid.UUID) -> None:
+        running = self._running.get(build_id)
+        if running is not None and running.control.stop_reason is None:
+            running.control.stop_reason = "cancel"
+            running.task.cancel()
+
+    async def _slot(self) -> None:
+        while not self._stopping:
+            try:
+                build = await self._claim()
+            except Exception:
+                logger.exception("claiming a build failed; retrying")
+                build = None
+            if build is None:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
+                self._wake.clear()
+                continue
+            await self._run(build)
+
+    async def _claim(self) -> Build | None:
+        now = self._clock.now()
+        async with self._uow() as uow:
+            build = await uow.builds.claim_next(self.owner, now, now + self._lease)
+            await uow.commit()
+        return build
+
+    async def _run(self, build: Build) -> None:
+        control = BuildControl()
+        task = asyncio.create_task(self._pipeline.run(build.id, control), name=f"build {build.id}")
+        running = RunningBuild(task, control)
+        self._running[build.id] = running
+        heartbeat = asyncio.create_task(self._heartbeat(build.id, running))
+        try:
+            await running.task
+        except asyncio.CancelledError:
+            if not running.task.cancelled() and not self._stopping:
+                raise
+        except Exception:
+            logger.exception("build %s crashed", build.id)
+        finally:
+            heartbeat.cancel()
+            await asyncio.gather(heartbeat, return_exceptions=True)
+            self._running.pop(build.id, None)
+
+    async def _heartbeat(self, build_id: uuid.UUID, running: RunningBuild) -> None:
+        """Renew the lease and notice cancel requests made through other processes."""
+        renew_every = max(self._lease.total_seconds() / 3, HEARTBEAT_SECONDS)
+        last_renewal = asyncio.get_running_loop().time()
+        while True:
+            await asyncio.sleep(HEARTBEAT_SECONDS)
+            try:
+                async with self._uow() as uow:
+                    build = await uow.builds.get(build_id)
+                    now_loop = asyncio.get_running_loop().time()
+                    if now_loop - last_renewal >= renew_every:
+                        now = self._clock.now()
+                        await uow.builds.renew_lease(build_id, self.owner, now + self._lease)
+                        await uow.commit()
+                        last_renewal = now_loop
+                if build is not None and build.cancel_requested_at is not None:
+                    self.cancel_requested(build_id)
+            except Exception:
+                logger.exception("heartbeat of build %s failed", build_id)
+
+    async def _reap(self) -> None:
+        while not self._stopping:
+            try:
+                for build in await self._recovery.fail_interrupted():
+                    logger.warning("build %s was interrupted (lease expired)", build.id)
+            except Exception:
+                logger.exception("failing interrupted builds failed")
+            await asyncio.sleep(max(self._lease.total_seconds() / 2, 1.0))

@@ -1,0 +1,268 @@
+"""A busybox tool through its whole life on the real engine: install, operate, uninstall."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.e2e.server import GraphQLClient, RunningServer
+from tests.e2e.tools import (
+    DockerView,
+    ToolsApi,
+    cleanup_tools,  # noqa: F401 (fixture)
+    data_dir,
+    docker_view,  # noqa: F401 (fixture)
+    unique_name,
+    workspaces,
+)
+from tests.fixtures.repos import make_tool_repo
+
+pytestmark = pytest.mark.timeout(300)
+
+
+@pytest.fixture
+def api(client: GraphQLClient, role_tokens: dict[str, dict]) -> ToolsApi:
+    return ToolsApi(client, role_tokens["MAINTAINER"]["accessToken"])
+
+
+def served(url: str) -> str:
+    response = httpx.get(url, timeout=5, trust_env=False)
+    assert response.status_code == 200, response.text
+    return response.text.strip()
+
+
+async def install_running(
+    api: ToolsApi, repo_url: str, name: str, **input: object
+) -> tuple[dict, dict]:
+    payload = await api.install(repoUrl=repo_url, name=name, **input)
+    assert payload["errors"] == [], payload
+    build = await api.wait_for_build(payload["build"]["id"])
+    log = await api.log_text(build["id"])
+    assert build["status"] == "SUCCEEDED", f"{build}\n{log}"
+    tool = await api.wait_for_status(payload["tool"]["id"], {"RUNNING"})
+    return tool, build
+
+
+async def test_an_installed_tool_runs_and_answers_its_health_path(
+    api: ToolsApi,
+    tmp_path: Path,
+    server: RunningServer,
+    docker_view: DockerView,  # noqa: F811
+    cleanup_tools: list[str],  # noqa: F811
+) -> None:
+    name = unique_name("hello")
+    cleanup_tools.append(name)
+    repo = make_tool_repo(tmp_path, name=name)
+    payload = await api.install(repoUrl=repo.url, name=name)
+    assert payload["errors"] == []
+    assert payload["build"]["status"] == "QUEUED"
+    assert payload["build"]["number"] == 1
+    assert payload["tool"]["status"] == "PENDING"
+
+    build = await api.wait_for_build(payload["build"]["id"])
+    assert build["status"] == "SUCCEEDED", await api.log_text(build["id"])
+    assert build["commitSha"] == repo.commit({}, "no change") or build["commitSha"]
+    tool = await api.wait_for_status(payload["tool"]["id"], {"RUNNING"})
+    assert served(tool["url"] + "/health") == '{"status":"healthy"}'
+    assert served(tool["url"] + "/index.html") == "version one"
+    assert tool["currentBuild"]["id"] == build["id"]
+    assert tool["commitSha"] == build["commitSha"]
+    log = await api.log_text(build["id"])
+    assert "Step 1/" in log and "Healthy" in log
+    assert workspaces(server) == []
+
+
+async def test_a_started_tool_runs_under_the_safety_policy(
+    api: ToolsApi,
+    tmp_path: Path,
+    docker_view: DockerView,  # noqa: F811
+    cleanup_tools: list[str],  # noqa: F811
+) -> None:
+    name = unique_name("policy")
+    cleanup_tools.append(name)
+    tool, build = await install_running(api, make_tool_repo(tmp_path, name=name).url, name)
+    [container] = docker_view.containers(name)
+    attrs = container.attrs
+    host = attrs["HostConfig"]
+    assert container.name == f"machete-{name}"
+    assert host["Privileged"] is False
+    assert "no-new-privileges:true" in host["SecurityOpt"]
+    assert host["CapDrop"] == ["ALL"]
+    assert host["Memory"] > 0 and host["NanoCpus"] > 0 and host["PidsLimit"] > 0
+    assert host["PidMode"] in ("", "private") and host["IpcMode"] in ("private", "")
+    assert not host.get("Devices")
+    assert host["RestartPolicy"]["Name"] == "unless-stopped"
+    labels = attrs["Config"]["Labels"]
+    assert labels["machete.managed"] == "true"
+    assert labels["machete.tool"] == name
+    [image] = docker_view.images(name)
+    assert f"machete/{name}:1" in image.tags
+    assert image.labels["machete.build"] == labels["machete.build"]
+    env = dict(item.split("=", 1) for item in attrs["Config"]["Env"])
+    assert env["PORT"] == str(tool["hostPort"])
+    assert env["EQUATION"] == "a=b"
+
+
+async def test_stop_start_restart_update_rollback_and_uninstall(
+    api: ToolsApi,
+    tmp_path: Path,
+    server: RunningServer,
+    docker_view: DockerView,  # noqa: F811
+    cleanup_tools: list[str],  # noqa: F811
+) -> None:
+    name = unique_name("cycle")
+    cleanup_tools.append(name)
+    repo = make_tool_repo(tmp_path, name=name, content="version one")
+    tool, first = await install_running(api, repo.url, name)
+    tool_id = tool["id"]
+
+    stopped = await api.mutate("stopTool", "ToolIdInput", id=tool_id)
+    assert stopped["errors"] == [] and stopped["tool"]["status"] == "STOPPED"
+    with pytest.raises(httpx.TransportError):
+        httpx.get(tool["url"] + "/health", timeout=2, trust_env=False)
+    started = await api.mutate("startTool", "ToolIdInput", id=tool_id)
+    assert started["errors"] == []
+    tool = await api.wait_for_status(tool_id, {"RUNNING"})
+    assert served(tool["url"] + "/index.html") == "version one"
+    restarted = await api.mutate("restartTool", "ToolIdInput", id=tool_id)
+    assert restarted["errors"] == []
+    tool = await api.wait_for_status(tool_id, {"RUNNING"})
+    assert served(tool["url"] + "/health") == '{"status":"healthy"}'
+
+    new_sha = repo.commit({"www/index.html": "version two\n"}, "second version")
+    updated = await api.mutate("updateTool", "UpdateToolInput", id=tool_id)
+    assert updated["errors"] == [] and updated["build"]["trigger"] == "UPDATE"
+    second = await api.wait_for_build(updated["build"]["id"])
+    assert second["status"] == "SUCCEEDED", await api.log_text(second["id"])
+    assert second["commitSha"] == new_sha != first["commitSha"]
+    tool = await api.wait_for_status(tool_id, {"RUNNING"})
+    assert tool["commitSha"] == new_sha
+    assert served(tool["url"] + "/index.html") == "version two"
+
+    rolled = await api.mutate("rollbackTool", "RollbackToolInput", id=tool_id, buildId=first["id"])
+    assert rolled["errors"] == [] and rolled["build"]["trigger"] == "ROLLBACK"
+    third = await api.wait_for_build(rolled["build"]["id"])
+    assert third["status"] == "SUCCEEDED", await api.log_text(third["id"])
+    assert third["image"] == first["image"]
+    tool = await api.wait_for_status(tool_id, {"RUNNING"})
+    assert tool["commitSha"] == first["commitSha"]
+    assert served(tool["url"] + "/index.html") == "version one"
+    assert len(docker_view.images(name)) == 2  # rollback built nothing new
+
+    tool_dir = data_dir(server) / "tools" / name
+    removed = await api.mutate("uninstallTool", "UninstallToolInput", id=tool_id)
+    assert removed["errors"] == []
+    assert docker_view.containers(name) == []
+    assert docker_view.images(name) == []
+    assert not tool_dir.exists()
+    assert await api.tool(tool_id) is None
+
+
+async def test_two_tools_declaring_the_same_port_run_side_by_side(
+    api: ToolsApi,
+    tmp_path: Path,
+    docker_view: DockerView,  # noqa: F811
+    cleanup_tools: list[str],  # noqa: F811
+) -> None:
+    names = [unique_name("twin"), unique_name("twin")]
+    cleanup_tools.extend(names)
+    repos = [
+        make_tool_repo(tmp_path / str(i), name=n, port=8080, content=f"twin {i}")
+        for i, n in enumerate(names)
+    ]
+    results = await asyncio.gather(
+        *(install_running(api, repo.url, n) for repo, n in zip(repos, names, strict=True))
+    )
+    first, second = (tool for tool, _ in results)
+    assert first["hostPort"] != second["hostPort"]
+    assert served(first["url"] + "/index.html") == "twin 0"
+    assert served(second["url"] + "/index.html") == "twin 1"
+
+
+async def test_a_failing_run_step_ends_failed_in_building_with_its_output_in_the_log(
+    api: ToolsApi,
+    tmp_path: Path,
+    server: RunningServer,
+    docker_view: DockerView,  # noqa: F811
+    cleanup_tools: list[str],  # noqa: F811
+) -> None:
+    name = unique_name("broken")
+    cleanup_tools.append(name)
+    extra = 'RUN ["sh", "-c", "echo about to break; echo broken-on-purpose >&2; exit 3"]\n'
+    repo = make_tool_repo(tmp_path, name=name, dockerfile_extra=extra)
+    payload = await api.install(repoUrl=repo.url, name=name)
+    build = await api.wait_for_build(payload["build"]["id"])
+    assert build["status"] == "FAILED"
+    assert build["failure"]["phase"] == "BUILDING"
+    assert build["failure"]["code"] == "IMAGE_BUILD_FAILED"
+    log = await api.log_text(build["id"])
+    assert "about to break" in log and "broken-on-purpose" in log
+    assert "returned a non-zero code: 3" in log
+    tool = await api.tool(payload["tool"]["id"])
+    assert tool is not None and tool["status"] == "FAILED"
+    assert docker_view.containers(name) == []
+    assert workspaces(server) == []
+
+
+async def test_cancelling_a_build_that_sleeps_ends_it_within_five_seconds(
+    api: ToolsApi,
+    tmp_path: Path,
+    docker_view: DockerView,  # noqa: F811
+    cleanup_tools: list[str],  # noqa: F811
+) -> None:
+    name = unique_name("sleepy")
+    cleanup_tools.append(name)
+    repo = make_tool_repo(tmp_path, name=name, dockerfile_extra='RUN ["sleep", "60"]\n')
+    payload = await api.install(repoUrl=repo.url, name=name)
+    build_id = payload["build"]["id"]
+    deadline = asyncio.get_running_loop().time() + 60
+    while "Running in" not in await api.log_text(build_id):
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.2)
+    await asyncio.sleep(0.5)  # the RUN step is sleeping now
+    started = asyncio.get_running_loop().time()
+    cancelled = await api.mutate("cancelBuild", "CancelBuildInput", id=build_id)
+    assert cancelled["errors"] == []
+    build = await api.wait_for_build(build_id, timeout=10)
+    assert build["status"] == "CANCELLED"
+    assert asyncio.get_running_loop().time() - started < 5
+    assert docker_view.images(name) == []
+    assert docker_view.containers(name) == []
+    again = await api.mutate("cancelBuild", "CancelBuildInput", id=build_id)
+    assert [e["code"] for e in again["errors"]] == ["CONFLICT"]
+
+
+async def test_tool_environment_and_secrets_reach_the_container_but_never_the_api(
+    api: ToolsApi,
+    tmp_path: Path,
+    docker_view: DockerView,  # noqa: F811
+    cleanup_tools: list[str],  # noqa: F811
+) -> None:
+    name = unique_name("secret")
+    cleanup_tools.append(name)
+    repo = make_tool_repo(tmp_path, name=name)
+    tool, _ = await install_running(
+        api,
+        repo.url,
+        name,
+        environment=[{"name": "GREETING", "value": "override"}],
+        secrets=[{"name": "API_KEY", "value": "s3cr3t-value"}],
+    )
+    query = (
+        "query($id: ID!) { tool(id: $id) { environment { name value } secrets { name isSet } } }"
+    )
+    data = await api.run(query, {"id": tool["id"]})
+    assert data["tool"]["environment"] == [{"name": "GREETING", "value": "override"}]
+    assert data["tool"]["secrets"] == [{"name": "API_KEY", "isSet": True}]
+    [container] = docker_view.containers(name)
+    env = dict(item.split("=", 1) for item in container.attrs["Config"]["Env"])
+    assert env["API_KEY"] == "s3cr3t-value" and env["GREETING"] == "override"
+    deleted = await api.mutate(
+        "deleteToolSecret", "DeleteToolSecretInput", id=tool["id"], name="API_KEY"
+    )
+    assert deleted["errors"] == []
+    data = await api.run(query, {"id": tool["id"]})
+    assert data["tool"]["secrets"] == []

@@ -1,0 +1,152 @@
+"""Helpers for end-to-end tool tests: GraphQL documents, polling, and Docker inspection."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import docker
+import pytest
+from docker.errors import DockerException
+
+from tests.e2e.server import GraphQLClient, RunningServer
+from tests.services import unavailable
+
+BUILD_FIELDS = (
+    "id number status trigger ref commitSha image failure { phase code message } "
+    "queuedAt startedAt finishedAt"
+)
+TOOL_FIELDS = (
+    "id name status desiredState url hostPort commitSha ref "
+    f"currentBuild {{ id number }} latestBuild {{ {BUILD_FIELDS} }}"
+)
+ERRORS = "errors { code message field line }"
+INSTALL = f"""
+mutation($input: InstallToolInput!) {{
+  installTool(input: $input) {{ tool {{ {TOOL_FIELDS} }} build {{ {BUILD_FIELDS} }} {ERRORS} }}
+}}"""
+TOOL = f"query($id: ID!) {{ tool(id: $id) {{ {TOOL_FIELDS} }} }}"
+BUILD = f"query($id: ID!) {{ build(id: $id) {{ {BUILD_FIELDS} }} }}"
+LOG_LINES = """
+query($id: ID!, $after: Int!) {
+  build(id: $id) { logLines(after: $after, first: 1000) { seq stream timestamp text } }
+}"""
+FINISHED = {"SUCCEEDED", "FAILED", "CANCELLED"}
+
+
+def tool_mutation(name: str, input_type: str, selection: str = "") -> str:
+    selection = selection or f"tool {{ {TOOL_FIELDS} }}"
+    return f"mutation($input: {input_type}!) {{ {name}(input: $input) {{ {selection} {ERRORS} }} }}"
+
+
+def unique_name(prefix: str = "t") -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+class ToolsApi:
+    """The calls the tests make, as one signed-in maintainer."""
+
+    def __init__(self, client: GraphQLClient, token: str) -> None:
+        self.client = client
+        self.token = token
+
+    async def run(self, document: str, variables: dict[str, Any]) -> dict[str, Any]:
+        result = await self.client.execute(document, variables, self.token)
+        assert "errors" not in result, result
+        return result["data"]
+
+    async def install(self, **input: Any) -> dict[str, Any]:
+        return (await self.run(INSTALL, {"input": input}))["installTool"]
+
+    async def mutate(self, mutation: str, input_type: str, **input: Any) -> dict[str, Any]:
+        selection = ""
+        if mutation in {"updateTool", "rebuildTool", "rollbackTool"}:
+            selection = f"tool {{ {TOOL_FIELDS} }} build {{ {BUILD_FIELDS} }}"
+        if mutation == "cancelBuild":
+            selection = f"build {{ {BUILD_FIELDS} }}"
+        document = tool_mutation(mutation, input_type, selection)
+        return (await self.run(document, {"input": input}))[mutation]
+
+    async def tool(self, tool_id: str) -> dict[str, Any] | None:
+        return (await self.run(TOOL, {"id": tool_id}))["tool"]
+
+    async def build(self, build_id: str) -> dict[str, Any]:
+        return (await self.run(BUILD, {"id": build_id}))["build"]
+
+    async def log_text(self, build_id: str) -> str:
+        lines = (await self.run(LOG_LINES, {"id": build_id, "after": 0}))["build"]["logLines"]
+        return "\n".join(line["text"] for line in lines)
+
+    async def wait_for_build(self, build_id: str, timeout: float = 90) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            build = await self.build(build_id)
+            if build["status"] in FINISHED:
+                return build
+            assert asyncio.get_running_loop().time() < deadline, f"build still {build}"
+            await asyncio.sleep(0.2)
+
+    async def wait_for_status(
+        self, tool_id: str, wanted: set[str], timeout: float = 60
+    ) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + timeout
+        while True:
+            tool = await self.tool(tool_id)
+            assert tool is not None
+            if tool["status"] in wanted:
+                return tool
+            assert asyncio.get_running_loop().time() < deadline, f"tool still {tool}"
+            await asyncio.sleep(0.2)
+
+
+def data_dir(server: RunningServer) -> Path:
+    return Path(server.env["MACHETE_DATA_DIR"])
+
+
+def workspaces(server: RunningServer) -> list[Path]:
+    root = data_dir(server) / "workspaces"
+    return list(root.iterdir()) if root.exists() else []
+
+
+class DockerView:
+    """What the engine holds for a tool, read with the Docker SDK (not through MACHETE)."""
+
+    def __init__(self) -> None:
+        try:
+            self.client = docker.from_env(timeout=30)
+            self.client.ping()
+        except DockerException:
+            unavailable("Docker")
+
+    def containers(self, tool: str) -> list[Any]:
+        by_label = self.client.containers.list(all=True, filters={"label": f"machete.tool={tool}"})
+        by_name = self.client.containers.list(all=True, filters={"name": f"machete-{tool}"})
+        return list({c.id: c for c in [*by_label, *by_name]}.values())
+
+    def images(self, tool: str) -> list[Any]:
+        return self.client.images.list(all=True, filters={"label": f"machete.tool={tool}"})
+
+    def remove_everything_of(self, tool: str) -> None:
+        for container in self.containers(tool):
+            container.remove(force=True)
+        for image in self.images(tool):
+            self.client.images.remove(image.id, force=True)
+
+
+@pytest.fixture
+def docker_view() -> Iterator[DockerView]:
+    view = DockerView()
+    yield view
+    view.client.close()
+
+
+@pytest.fixture
+def cleanup_tools(docker_view: DockerView) -> Iterator[list[str]]:
+    """Names appended here lose every container and image of theirs after the test."""
+    names: list[str] = []
+    yield names
+    for name in names:
+        docker_view.remove_everything_of(name)
