@@ -8,6 +8,7 @@ import pytest
 
 from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
 from tests.e2e.server import GraphQLClient, RunningServer, server_env, start_server
+from tests.e2e.tools import DockerView
 
 ADMIN_USERNAME = "admin"
 ADMIN_PASSWORD = "correct-horse-for-tests"
@@ -100,3 +101,19 @@ def fresh_name() -> Iterator[str]:
     import uuid
 
     yield f"u{uuid.uuid4().hex[:10]}"
+
+
+@pytest.fixture
+def docker_view() -> Iterator[DockerView]:
+    view = DockerView()
+    yield view
+    view.client.close()
+
+
+@pytest.fixture
+def cleanup_tools(docker_view: DockerView) -> Iterator[list[str]]:
+    """Names appended here lose every container and image of theirs after the test."""
+    names: list[str] = []
+    yield names
+    for name in names:
+        docker_view.remove_everything_of(name)

@@ -113,7 +113,79 @@ async def sign_in_mutation(client: GraphQLClient, token: str | None, ctx: dict) 
     )
 
 
+MISSING_TOOL_ID = "VG9vbDowMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMDA"  # Tool:<nil uuid>
+MISSING_BUILD_ID = "QnVpbGQ6MDAwMDAwMDAtMDAwMC0wMDAwLTAwMDAtMDAwMDAwMDAwMDAw"  # Build:<nil uuid>
+READERS = {**dict.fromkeys(ROLES[:3], OK), "ANONYMOUS": UNAUTH}
+
+
+def query_case(document: str) -> Case:
+    async def run(client: GraphQLClient, token: str | None, ctx: dict) -> dict:
+        return await client.execute(document, token=token)
+
+    return run
+
+
+def operator_expectations(payload_outcome: str) -> dict[str, str]:
+    """MAINTAINER and ADMIN may call it (and get `payload_outcome`); VIEWER may not."""
+    return {
+        "ADMIN": payload_outcome,
+        "MAINTAINER": payload_outcome,
+        "VIEWER": FORBID,
+        "ANONYMOUS": UNAUTH,
+    }
+
+
+def tool_operation(mutation: str, arguments: str, selection: str = "tool { id }") -> Case:
+    return query_case(
+        f"mutation {{ {mutation}(input: {{{arguments}}}) {{ {selection} errors {{ code }} }} }}"
+    )
+
+
+ON_MISSING_TOOL = f'id: "{MISSING_TOOL_ID}"'
+TOOL_CASES: dict[str, tuple[str, Case, dict[str, str]]] = {
+    "tools": ("tools", query_case("{ tools(first: 5) { edges { node { id } } } }"), READERS),
+    "tool(name)": ("tool", query_case('{ tool(name: "nope") { id } }'), READERS),
+    "build": ("build", query_case(f'{{ build(id: "{MISSING_BUILD_ID}") {{ id }} }}'), READERS),
+    "builds": ("builds", query_case("{ builds(first: 5) { edges { node { id } } } }"), READERS),
+    "validateManifest": (
+        "validateManifest",
+        tool_operation("validateManifest", 'repoUrl: "ext::sh -c true"', "plan { name }"),
+        operator_expectations("errors:INVALID_REPO_URL"),
+    ),
+    "installTool": (
+        "installTool",
+        tool_operation("installTool", 'repoUrl: "ext::sh -c true"'),
+        operator_expectations("errors:INVALID_REPO_URL"),
+    ),
+    **{
+        mutation: (
+            mutation,
+            tool_operation(mutation, ON_MISSING_TOOL + extra),
+            operator_expectations("errors:NOT_FOUND"),
+        )
+        for mutation, extra in [
+            ("updateTool", ""),
+            ("rebuildTool", ""),
+            ("startTool", ""),
+            ("stopTool", ""),
+            ("restartTool", ""),
+            ("uninstallTool", ""),
+            ("rollbackTool", f', buildId: "{MISSING_BUILD_ID}"'),
+            ("setToolEnvironment", ", environment: []"),
+            ("setToolSecret", ', name: "TOKEN", value: "x"'),
+            ("deleteToolSecret", ', name: "TOKEN"'),
+        ]
+    },
+    "cancelBuild": (
+        "cancelBuild",
+        tool_operation("cancelBuild", f'id: "{MISSING_BUILD_ID}"', "build { id }"),
+        operator_expectations("errors:NOT_FOUND"),
+    ),
+}
+
+
 MATRIX: dict[str, tuple[str, Case, dict[str, str]]] = {
+    **TOOL_CASES,
     "viewer": ("viewer", viewer_query, dict.fromkeys(ROLES, OK)),
     "user(other)": (
         "user",

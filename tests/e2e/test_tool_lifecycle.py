@@ -5,16 +5,15 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-import httpx
 import pytest
 
 from tests.e2e.server import GraphQLClient, RunningServer
 from tests.e2e.tools import (
     DockerView,
     ToolsApi,
-    cleanup_tools,  # noqa: F401 (fixture)
     data_dir,
-    docker_view,  # noqa: F401 (fixture)
+    refuses_connections,
+    served,
     unique_name,
     workspaces,
 )
@@ -26,12 +25,6 @@ pytestmark = pytest.mark.timeout(300)
 @pytest.fixture
 def api(client: GraphQLClient, role_tokens: dict[str, dict]) -> ToolsApi:
     return ToolsApi(client, role_tokens["MAINTAINER"]["accessToken"])
-
-
-def served(url: str) -> str:
-    response = httpx.get(url, timeout=5, trust_env=False)
-    assert response.status_code == 200, response.text
-    return response.text.strip()
 
 
 async def install_running(
@@ -50,8 +43,8 @@ async def test_an_installed_tool_runs_and_answers_its_health_path(
     api: ToolsApi,
     tmp_path: Path,
     server: RunningServer,
-    docker_view: DockerView,  # noqa: F811
-    cleanup_tools: list[str],  # noqa: F811
+    docker_view: DockerView,
+    cleanup_tools: list[str],
 ) -> None:
     name = unique_name("hello")
     cleanup_tools.append(name)
@@ -66,8 +59,8 @@ async def test_an_installed_tool_runs_and_answers_its_health_path(
     assert build["status"] == "SUCCEEDED", await api.log_text(build["id"])
     assert build["commitSha"] == repo.commit({}, "no change") or build["commitSha"]
     tool = await api.wait_for_status(payload["tool"]["id"], {"RUNNING"})
-    assert served(tool["url"] + "/health") == '{"status":"healthy"}'
-    assert served(tool["url"] + "/index.html") == "version one"
+    assert await served(tool["url"] + "/health") == '{"status":"healthy"}'
+    assert await served(tool["url"] + "/index.html") == "version one"
     assert tool["currentBuild"]["id"] == build["id"]
     assert tool["commitSha"] == build["commitSha"]
     log = await api.log_text(build["id"])
@@ -78,12 +71,12 @@ async def test_an_installed_tool_runs_and_answers_its_health_path(
 async def test_a_started_tool_runs_under_the_safety_policy(
     api: ToolsApi,
     tmp_path: Path,
-    docker_view: DockerView,  # noqa: F811
-    cleanup_tools: list[str],  # noqa: F811
+    docker_view: DockerView,
+    cleanup_tools: list[str],
 ) -> None:
     name = unique_name("policy")
     cleanup_tools.append(name)
-    tool, build = await install_running(api, make_tool_repo(tmp_path, name=name).url, name)
+    tool, _ = await install_running(api, make_tool_repo(tmp_path, name=name).url, name)
     [container] = docker_view.containers(name)
     attrs = container.attrs
     host = attrs["HostConfig"]
@@ -110,8 +103,8 @@ async def test_stop_start_restart_update_rollback_and_uninstall(
     api: ToolsApi,
     tmp_path: Path,
     server: RunningServer,
-    docker_view: DockerView,  # noqa: F811
-    cleanup_tools: list[str],  # noqa: F811
+    docker_view: DockerView,
+    cleanup_tools: list[str],
 ) -> None:
     name = unique_name("cycle")
     cleanup_tools.append(name)
@@ -121,16 +114,15 @@ async def test_stop_start_restart_update_rollback_and_uninstall(
 
     stopped = await api.mutate("stopTool", "ToolIdInput", id=tool_id)
     assert stopped["errors"] == [] and stopped["tool"]["status"] == "STOPPED"
-    with pytest.raises(httpx.TransportError):
-        httpx.get(tool["url"] + "/health", timeout=2, trust_env=False)
+    assert await refuses_connections(tool["url"] + "/health")
     started = await api.mutate("startTool", "ToolIdInput", id=tool_id)
     assert started["errors"] == []
     tool = await api.wait_for_status(tool_id, {"RUNNING"})
-    assert served(tool["url"] + "/index.html") == "version one"
+    assert await served(tool["url"] + "/index.html") == "version one"
     restarted = await api.mutate("restartTool", "ToolIdInput", id=tool_id)
     assert restarted["errors"] == []
     tool = await api.wait_for_status(tool_id, {"RUNNING"})
-    assert served(tool["url"] + "/health") == '{"status":"healthy"}'
+    assert await served(tool["url"] + "/health") == '{"status":"healthy"}'
 
     new_sha = repo.commit({"www/index.html": "version two\n"}, "second version")
     updated = await api.mutate("updateTool", "UpdateToolInput", id=tool_id)
@@ -140,7 +132,7 @@ async def test_stop_start_restart_update_rollback_and_uninstall(
     assert second["commitSha"] == new_sha != first["commitSha"]
     tool = await api.wait_for_status(tool_id, {"RUNNING"})
     assert tool["commitSha"] == new_sha
-    assert served(tool["url"] + "/index.html") == "version two"
+    assert await served(tool["url"] + "/index.html") == "version two"
 
     rolled = await api.mutate("rollbackTool", "RollbackToolInput", id=tool_id, buildId=first["id"])
     assert rolled["errors"] == [] and rolled["build"]["trigger"] == "ROLLBACK"
@@ -149,7 +141,7 @@ async def test_stop_start_restart_update_rollback_and_uninstall(
     assert third["image"] == first["image"]
     tool = await api.wait_for_status(tool_id, {"RUNNING"})
     assert tool["commitSha"] == first["commitSha"]
-    assert served(tool["url"] + "/index.html") == "version one"
+    assert await served(tool["url"] + "/index.html") == "version one"
     assert len(docker_view.images(name)) == 2  # rollback built nothing new
 
     tool_dir = data_dir(server) / "tools" / name
@@ -164,8 +156,8 @@ async def test_stop_start_restart_update_rollback_and_uninstall(
 async def test_two_tools_declaring_the_same_port_run_side_by_side(
     api: ToolsApi,
     tmp_path: Path,
-    docker_view: DockerView,  # noqa: F811
-    cleanup_tools: list[str],  # noqa: F811
+    docker_view: DockerView,
+    cleanup_tools: list[str],
 ) -> None:
     names = [unique_name("twin"), unique_name("twin")]
     cleanup_tools.extend(names)
@@ -178,16 +170,16 @@ async def test_two_tools_declaring_the_same_port_run_side_by_side(
     )
     first, second = (tool for tool, _ in results)
     assert first["hostPort"] != second["hostPort"]
-    assert served(first["url"] + "/index.html") == "twin 0"
-    assert served(second["url"] + "/index.html") == "twin 1"
+    assert await served(first["url"] + "/index.html") == "twin 0"
+    assert await served(second["url"] + "/index.html") == "twin 1"
 
 
 async def test_a_failing_run_step_ends_failed_in_building_with_its_output_in_the_log(
     api: ToolsApi,
     tmp_path: Path,
     server: RunningServer,
-    docker_view: DockerView,  # noqa: F811
-    cleanup_tools: list[str],  # noqa: F811
+    docker_view: DockerView,
+    cleanup_tools: list[str],
 ) -> None:
     name = unique_name("broken")
     cleanup_tools.append(name)
@@ -210,8 +202,8 @@ async def test_a_failing_run_step_ends_failed_in_building_with_its_output_in_the
 async def test_cancelling_a_build_that_sleeps_ends_it_within_five_seconds(
     api: ToolsApi,
     tmp_path: Path,
-    docker_view: DockerView,  # noqa: F811
-    cleanup_tools: list[str],  # noqa: F811
+    docker_view: DockerView,
+    cleanup_tools: list[str],
 ) -> None:
     name = unique_name("sleepy")
     cleanup_tools.append(name)
@@ -226,7 +218,7 @@ async def test_cancelling_a_build_that_sleeps_ends_it_within_five_seconds(
     started = asyncio.get_running_loop().time()
     cancelled = await api.mutate("cancelBuild", "CancelBuildInput", id=build_id)
     assert cancelled["errors"] == []
-    build = await api.wait_for_build(build_id, timeout=10)
+    build = await api.wait_for_build(build_id, within=10)
     assert build["status"] == "CANCELLED"
     assert asyncio.get_running_loop().time() - started < 5
     assert docker_view.images(name) == []
@@ -238,8 +230,8 @@ async def test_cancelling_a_build_that_sleeps_ends_it_within_five_seconds(
 async def test_tool_environment_and_secrets_reach_the_container_but_never_the_api(
     api: ToolsApi,
     tmp_path: Path,
-    docker_view: DockerView,  # noqa: F811
-    cleanup_tools: list[str],  # noqa: F811
+    docker_view: DockerView,
+    cleanup_tools: list[str],
 ) -> None:
     name = unique_name("secret")
     cleanup_tools.append(name)

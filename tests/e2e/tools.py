@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import docker
-import pytest
+import httpx
 from docker.errors import DockerException
 
 from tests.e2e.server import GraphQLClient, RunningServer
@@ -80,8 +79,8 @@ class ToolsApi:
         lines = (await self.run(LOG_LINES, {"id": build_id, "after": 0}))["build"]["logLines"]
         return "\n".join(line["text"] for line in lines)
 
-    async def wait_for_build(self, build_id: str, timeout: float = 90) -> dict[str, Any]:
-        deadline = asyncio.get_running_loop().time() + timeout
+    async def wait_for_build(self, build_id: str, within: float = 90) -> dict[str, Any]:
+        deadline = asyncio.get_running_loop().time() + within
         while True:
             build = await self.build(build_id)
             if build["status"] in FINISHED:
@@ -90,9 +89,9 @@ class ToolsApi:
             await asyncio.sleep(0.2)
 
     async def wait_for_status(
-        self, tool_id: str, wanted: set[str], timeout: float = 60
+        self, tool_id: str, wanted: set[str], within: float = 60
     ) -> dict[str, Any]:
-        deadline = asyncio.get_running_loop().time() + timeout
+        deadline = asyncio.get_running_loop().time() + within
         while True:
             tool = await self.tool(tool_id)
             assert tool is not None
@@ -136,17 +135,18 @@ class DockerView:
             self.client.images.remove(image.id, force=True)
 
 
-@pytest.fixture
-def docker_view() -> Iterator[DockerView]:
-    view = DockerView()
-    yield view
-    view.client.close()
+async def served(url: str) -> str:
+    """The body of a 200 answer from a tool (loopback only)."""
+    async with httpx.AsyncClient(timeout=5, trust_env=False) as client:
+        response = await client.get(url)
+    assert response.status_code == 200, response.text
+    return response.text.strip()
 
 
-@pytest.fixture
-def cleanup_tools(docker_view: DockerView) -> Iterator[list[str]]:
-    """Names appended here lose every container and image of theirs after the test."""
-    names: list[str] = []
-    yield names
-    for name in names:
-        docker_view.remove_everything_of(name)
+async def refuses_connections(url: str) -> bool:
+    async with httpx.AsyncClient(timeout=2, trust_env=False) as client:
+        try:
+            await client.get(url)
+        except httpx.TransportError:
+            return True
+    return False
