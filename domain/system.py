@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from domain.clock import Clock
 from domain.ports import ContainerEngine, DatabaseProbe, SourceControl
@@ -29,12 +30,26 @@ class GitStatus:
 
 
 @dataclass(frozen=True)
+class WorkerStatus:
+    concurrency: int
+    running_builds: int
+
+
+class WorkerProbe(Protocol):
+    @property
+    def concurrency(self) -> int: ...
+    @property
+    def running_builds(self) -> int: ...
+
+
+@dataclass(frozen=True)
 class SystemInfo:
     version: str
     mode: str
     database: DatabaseStatus
     docker: DockerStatus
     git: GitStatus
+    worker: WorkerStatus
 
 
 # Probing Docker and git costs a client and a subprocess; callers polling `system` share one.
@@ -49,12 +64,14 @@ class SystemService:
         engine: ContainerEngine,
         git: SourceControl,
         clock: Clock,
+        worker: WorkerProbe | None = None,
     ) -> None:
         self._mode = mode
         self._database = database
         self._engine = engine
         self._git = git
         self._clock = clock
+        self._worker = worker
         self._tools: tuple[datetime, str | None, str | None] | None = None
         self._lock = asyncio.Lock()
 
@@ -71,6 +88,10 @@ class SystemService:
             database=DatabaseStatus(self._database.dialect, reachable),
             docker=DockerStatus(docker_version is not None, docker_version),
             git=GitStatus(git_version),
+            worker=WorkerStatus(
+                self._worker.concurrency if self._worker else 0,
+                self._worker.running_builds if self._worker else 0,
+            ),
         )
 
     async def _tool_versions(self) -> tuple[str | None, str | None]:

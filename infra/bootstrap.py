@@ -179,6 +179,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
             docker_engine,
             source_control,
             clock,
+            worker,
         ),
         tools=ToolService(
             unit_of_work,

@@ -76,6 +76,14 @@ class Settings(BaseSettings):
     build_lease_seconds: int = Field(default=60, ge=5)
 
     @model_validator(mode="after")
+    def _tool_port_range_is_ordered(self) -> Settings:
+        if self.tool_port_range_start > self.tool_port_range_end:
+            raise ValueError(
+                "MACHETE_TOOL_PORT_RANGE_START must not be above MACHETE_TOOL_PORT_RANGE_END"
+            )
+        return self
+
+    @model_validator(mode="after")
     def _production_needs_a_secret_key(self) -> Settings:
         if self.mode is Mode.PRODUCTION and self.secret_key is None:
             raise ValueError("MACHETE_SECRET_KEY is required in production mode")

@@ -22,6 +22,12 @@ class GitInfo:
     version: str | None
 
 
+@strawberry.type(description="The in-process build worker of the answering server.")
+class WorkerInfo:
+    concurrency: int
+    running_builds: int
+
+
 @strawberry.type(name="SystemInfo")
 class SystemInfoType:
     version: str
@@ -29,6 +35,7 @@ class SystemInfoType:
     database: DatabaseInfo
     docker: DockerInfo
     git: GitInfo
+    worker: WorkerInfo
 
     @classmethod
     def from_domain(cls, info: SystemInfo) -> SystemInfoType:
@@ -38,4 +45,7 @@ class SystemInfoType:
             database=DatabaseInfo(dialect=info.database.dialect, reachable=info.database.reachable),
             docker=DockerInfo(reachable=info.docker.reachable, version=info.docker.version),
             git=GitInfo(version=info.git.version),
+            worker=WorkerInfo(
+                concurrency=info.worker.concurrency, running_builds=info.worker.running_builds
+            ),
         )

@@ -56,6 +56,10 @@ class BuildWorker:
         self._stopping = False
 
     @property
+    def concurrency(self) -> int:
+        return self._concurrency
+
+    @property
     def running_builds(self) -> int:
         return len(self._running)
 

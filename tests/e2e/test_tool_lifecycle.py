@@ -258,3 +258,22 @@ async def test_tool_environment_and_secrets_reach_the_container_but_never_the_ap
     assert deleted["errors"] == []
     data = await api.run(query, {"id": tool["id"]})
     assert data["tool"]["secrets"] == []
+
+
+async def test_the_monitor_marks_a_tool_whose_container_died_unhealthy_and_keeps_history(
+    api: ToolsApi, tmp_path: Path, docker_view: DockerView, cleanup_tools: list[str]
+) -> None:
+    name = unique_name("monitor")
+    cleanup_tools.append(name)
+    tool, _ = await install_running(api, make_tool_repo(tmp_path, name=name).url, name)
+    [container] = docker_view.containers(name)
+    container.kill()  # by hand, behind MACHETE's back
+    tool = await api.wait_for_status(tool["id"], {"UNHEALTHY"}, within=30)
+    query = "query($id: ID!) { tool(id: $id) { healthChecks(last: 3) { healthy error } } }"
+    checks = (await api.run(query, {"id": tool["id"]}))["tool"]["healthChecks"]
+    assert checks[0] == {"healthy": False, "error": "connection failed"}
+    assert len(checks) >= 2 and any(check["healthy"] for check in checks[1:])
+    restarted = await api.mutate("restartTool", "ToolIdInput", id=tool["id"])
+    assert restarted["errors"] == []
+    tool = await api.wait_for_status(tool["id"], {"RUNNING"})
+    assert await served(tool["url"] + "/health") == '{"status":"healthy"}'

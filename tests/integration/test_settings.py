@@ -50,3 +50,8 @@ def test_production_requires_a_secret_key_and_hides_graphiql(tmp_path: Path) -> 
 def test_a_short_secret_key_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="at least 32"):
         Settings(_env_file=None, secret_key="short", data_dir=tmp_path)
+
+
+def test_a_tool_port_range_that_ends_before_it_starts_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValidationError, match="MACHETE_TOOL_PORT_RANGE_START"):
+        Settings(data_dir=tmp_path, tool_port_range_start=30000, tool_port_range_end=20000)

@@ -51,3 +51,5 @@ async def test_system_info_reports_the_database_of_this_run(container: Container
     assert info.version == "1.0.0" and info.mode == "development"
     assert info.database.reachable
     assert info.database.dialect == container.engine.dialect.name
+    assert info.worker.concurrency == container.settings.worker_concurrency
+    assert info.worker.running_builds == 0
