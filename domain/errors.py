@@ -42,6 +42,7 @@ class ErrorCode(StrEnum):
     NO_FREE_PORT = "NO_FREE_PORT"
     IMAGE_MISSING = "IMAGE_MISSING"
     INTERRUPTED = "INTERRUPTED"
+    INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
 class DomainError(Exception):

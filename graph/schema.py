@@ -16,6 +16,7 @@ from strawberry.extensions import (
 )
 
 from graph.auth.mutations import AuthMutations
+from graph.builds.mutations import BuildMutations
 from graph.builds.queries import BuildQueries
 from graph.builds.types import BuildType
 from graph.errors import should_mask_error
@@ -23,6 +24,7 @@ from graph.node_queries import NodeQueries
 from graph.operation import PerOperationState
 from graph.system.queries import SystemQueries
 from graph.tools.mutations import ToolMutations
+from graph.tools.operations import ToolOperations
 from graph.tools.queries import ToolQueries
 from graph.tools.types import HealthCheckType, ToolType
 from graph.users.mutations import UserMutations
@@ -36,7 +38,7 @@ class Query(UserQueries, ToolQueries, BuildQueries, NodeQueries, SystemQueries):
 
 
 @strawberry.type
-class Mutation(AuthMutations, UserMutations, ToolMutations):
+class Mutation(AuthMutations, UserMutations, ToolMutations, ToolOperations, BuildMutations):
     pass
 
 

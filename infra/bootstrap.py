@@ -17,6 +17,7 @@ from domain.builds.service import BuildService
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError
 from domain.system import SystemService
+from domain.tools.build_requests import BuildRequests
 from domain.tools.health_monitor import HealthMonitor
 from domain.tools.lifecycle import ToolLifecycle
 from domain.tools.policy import MIB, NANO_CPUS_PER_CPU, ToolPolicy
@@ -64,6 +65,7 @@ class Container:
     system: SystemService
     tools: ToolService
     lifecycle: ToolLifecycle
+    build_requests: BuildRequests
     builds: BuildService
     worker: BuildWorker
     health: HealthMonitor
@@ -111,6 +113,7 @@ def build_limits(settings: Settings) -> BuildLimits:
         timeout_seconds=settings.build_timeout_seconds,
         max_log_lines=settings.max_log_lines_per_build,
         max_log_bytes=settings.max_log_bytes_per_build,
+        allow_local_repos=settings.allow_local_repos,
     )
 
 
@@ -158,6 +161,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         lease_seconds=settings.build_lease_seconds,
     )
     background = TaskSupervisor()
+    build_requests = BuildRequests(unit_of_work, docker_engine, worker, policy, clock)
     return Container(
         settings=settings,
         engine=engine,
@@ -192,8 +196,9 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
             clock,
         ),
         lifecycle=ToolLifecycle(
-            unit_of_work, docker_engine, runtime, files, worker, background, clock
+            unit_of_work, docker_engine, runtime, files, build_requests, background, clock
         ),
+        build_requests=build_requests,
         builds=BuildService(unit_of_work),
         worker=worker,
         health=HealthMonitor(unit_of_work, runtime, clock, settings.health_history_size),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import uuid
 from collections.abc import Awaitable, Callable
 
@@ -11,9 +12,13 @@ from domain.builds.model import LogLine, LogStream
 from domain.clock import Clock
 
 FLUSH_INTERVAL_SECONDS = 0.25
+RETRY_SECONDS = 0.5
+CLOSE_ATTEMPTS = 3
+RESERVED_LINES = 2
 FLUSH_BATCH_LINES = 200
 MAX_LINE_CHARS = 8192
 
+logger = logging.getLogger(__name__)
 StoreLines = Callable[[uuid.UUID, list[LogLine], int], Awaitable[None]]
 """Stores a batch and the build's new byte count in one transaction."""
 
@@ -35,6 +40,7 @@ class BuildLogWriter:
         self._clock = clock
         self._next_seq = next_seq
         self._bytes = stored_bytes
+        self._stored_bytes = stored_bytes
         self._max_lines = max_lines
         self._max_bytes = max_bytes
         self._pending: list[LogLine] = []
@@ -67,9 +73,10 @@ class BuildLogWriter:
         self.write(LogStream.SYSTEM, text)
 
     def _over_cap(self, text: str) -> bool:
-        # One line is kept in reserve for the truncation marker.
+        # Two lines stay in reserve: the truncation marker and the final count of dropped lines.
         lines_used = self._next_seq
-        return lines_used + 1 >= self._max_lines or self._bytes + len(text) > self._max_bytes
+        too_many = lines_used + RESERVED_LINES >= self._max_lines
+        return too_many or self._bytes + len(text.encode()) > self._max_bytes
 
     def _append(self, stream: LogStream, text: str) -> None:
         self._next_seq += 1
@@ -84,7 +91,9 @@ class BuildLogWriter:
             if not self._pending:
                 return
             batch = list(self._pending)
-            await self._store(self._build_id, batch, self._bytes)
+            stored_bytes = self._stored_bytes + sum(len(line.text.encode()) for line in batch)
+            await self._store(self._build_id, batch, stored_bytes)
+            self._stored_bytes = stored_bytes
             del self._pending[: len(batch)]
 
     def start(self) -> None:
@@ -95,14 +104,31 @@ class BuildLogWriter:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), FLUSH_INTERVAL_SECONDS)
             self._wake.clear()
-            await self.flush()
+            try:
+                await self.flush()
+            except Exception:
+                # The lines stay buffered; the next round (or close) stores them.
+                logger.exception("storing log lines of build %s failed; retrying", self._build_id)
+                await asyncio.sleep(RETRY_SECONDS)
 
     async def close(self) -> None:
-        """Stop the periodic flush and store everything still buffered."""
+        """Stop the periodic flush and store everything still buffered (idempotent)."""
         self._closing = True
         self._wake.set()
         if self._task is not None:
             await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        self._append_drop_summary()
+        for attempt in range(CLOSE_ATTEMPTS):
+            try:
+                await self.flush()
+                return
+            except Exception:
+                if attempt == CLOSE_ATTEMPTS - 1:
+                    raise
+                await asyncio.sleep(RETRY_SECONDS)
+
+    def _append_drop_summary(self) -> None:
         if self._dropped:
             self._next_seq += 1
             self._pending.append(
@@ -114,4 +140,3 @@ class BuildLogWriter:
                 )
             )
             self._dropped = 0
-        await self.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from dataclasses import dataclass
 
@@ -18,8 +19,12 @@ from domain.ports import (
     SourceControl,
     UnitOfWorkFactory,
 )
-from domain.runtime.model import ImageBuild, SourceSpec, image_tag, labels_for
+from domain.runtime.model import ImageBuild, container_name, image_tag, labels_for
+from domain.tools.model import DesiredState
 from domain.tools.runtime import Launch, ToolRuntime
+from domain.tools.source import validate_source
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class BuildLimits:
     timeout_seconds: float = 1800
     max_log_lines: int = 20000
     max_log_bytes: int = 10 * 1024 * 1024
+    allow_local_repos: bool = False
 
 
 @dataclass
@@ -76,22 +82,40 @@ class BuildPipeline:
             async with asyncio.timeout(self._limits.timeout_seconds):
                 await self._execute(progress, build, log)
         except TimeoutError:
-            await progress.fail(
-                log,
-                ErrorCode.BUILD_TIMEOUT,
-                f"The build did not finish within {self._limits.timeout_seconds:g} seconds.",
-            )
+            message = f"The build did not finish within {self._limits.timeout_seconds:g} seconds."
+            await asyncio.shield(progress.fail(log, ErrorCode.BUILD_TIMEOUT, message))
         except ValidationFailed as error:
             for problem in error.problems:
                 log.system(f"error: {problem.message}")
-            await progress.fail(log, error.code, error.message)
+            await asyncio.shield(progress.fail(log, error.code, error.message))
         except DomainError as error:
-            await progress.fail(log, error.code, error.message)
+            await asyncio.shield(progress.fail(log, error.code, error.message))
         except asyncio.CancelledError:
-            if control.shutting_down:
-                await asyncio.shield(progress.release(log))
-                raise
-            await asyncio.shield(progress.cancel(log))
+            await self._stopped(progress, log, control)
+        except Exception:
+            logger.exception("build %s failed unexpectedly", build.id)
+            message = "An unexpected error stopped the build; the server log has details."
+            await asyncio.shield(progress.fail(log, ErrorCode.INTERNAL_ERROR, message))
+
+    async def _stopped(
+        self, progress: BuildProgress, log: BuildLogWriter, control: BuildControl
+    ) -> None:
+        """The task was cancelled: by a user (CANCELLED), a shutdown (requeued) or lease loss."""
+        if control.stop_reason == "lease_lost":
+            raise asyncio.CancelledError  # another worker or the reaper owns the build now
+        if control.shutting_down:
+            await asyncio.shield(progress.release(log))
+            raise asyncio.CancelledError
+        await asyncio.shield(self._cancel(progress, log))
+
+    async def _cancel(self, progress: BuildProgress, log: BuildLogWriter) -> None:
+        """Undo what the build did: its container (if it got that far) and its image."""
+        build, tool = await progress.build(), await progress.tool()
+        if progress.launch_attempted:
+            await self._engine.remove_container(container_name(tool.name))
+        if build.image and build.trigger is not BuildTrigger.ROLLBACK:
+            await self._engine.remove_image(build.image)
+        await progress.cancel(log)
 
     async def _execute(self, progress: BuildProgress, build: Build, log: BuildLogWriter) -> None:
         if build.trigger is BuildTrigger.ROLLBACK:
@@ -99,7 +123,9 @@ class BuildPipeline:
             return
         tool = await progress.advance(BuildStatus.CLONING)
         repo_url = self._runtime.repo_url(tool, await progress.secrets())
-        source = SourceSpec(repo_url, build.ref, tool.subdir)
+        source = validate_source(
+            repo_url, build.ref, tool.subdir, allow_local=self._limits.allow_local_repos
+        )
         async with self._source.checkout(source, log.write) as checkout:
             manifest = await asyncio.to_thread(self._manifests.load, checkout.directory)
             log.system(f"Manifest valid: {manifest.name} {manifest.version or ''}".rstrip())
@@ -109,7 +135,7 @@ class BuildPipeline:
             log.system(f"Building image {tag}")
             labels = labels_for(tool.name, str(build.id))
             await self._engine.build_image(ImageBuild(checkout.directory, tag, labels), log.write)
-        await progress.record_image(tag)
+            await progress.record_image(tag)
         await self._start(progress, await progress.build(), log)
 
     async def _start(self, progress: BuildProgress, build: Build, log: BuildLogWriter) -> None:
@@ -120,9 +146,16 @@ class BuildPipeline:
             raise EngineError(
                 f"The image {build.image} no longer exists.", code=ErrorCode.IMAGE_MISSING
             )
+        if tool.desired_state is not DesiredState.RUNNING:
+            # Stopped while building: keep the new image for the next start, start nothing.
+            await self._engine.remove_container(container_name(tool.name))
+            await progress.mark_launched()
+            await progress.finish_stopped(log)
+            return
         manifest = manifest_from_document(build.manifest)
         log.system(f"Starting {tool.name} on {tool.url} (health check {manifest.health_check})")
         secrets = await progress.secrets()
+        progress.launch_attempted = True
         await self._runtime.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
         await progress.mark_launched()
         result = await self._runtime.wait_until_healthy(await progress.tool())

@@ -1,9 +1,14 @@
-"""A build's progress, persisted step by step: each step is one short transaction."""
+"""A build's progress, persisted step by step: each step is one short transaction.
+
+Every step locks the tool, then re-reads the build under its own lock, so a step never writes
+back a stale copy over a concurrent change (a cancel request, a stop, the lease reaper).
+"""
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from domain.builds.log_writer import BuildLogWriter
 from domain.builds.model import Build, BuildPhase, BuildStatus
@@ -16,11 +21,21 @@ from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, Tool
 Change = Callable[[Build, Tool], None]
 
 
+@dataclass
+class Before:
+    """The tool as this build found it, to restore when the build does not finish."""
+
+    status: ToolStatus
+    current_build_id: uuid.UUID | None
+
+
 class BuildProgress:
     def __init__(self, uow: UnitOfWorkFactory, clock: Clock, build_id: uuid.UUID) -> None:
         self._uow = uow
         self._clock = clock
         self._build_id = build_id
+        self.before: Before | None = None
+        self.launch_attempted = False
 
     async def build(self) -> Build:
         async with self._uow() as uow:
@@ -39,10 +54,12 @@ class BuildProgress:
 
     async def advance(self, status: BuildStatus) -> Tool:
         def step(build: Build, tool: Tool) -> None:
+            if self.before is None:
+                self.before = Before(tool.status, tool.current_build_id)
             build.advance(status, self._clock.now())
             if status is BuildStatus.STARTING:
                 tool.status = ToolStatus.STARTING
-            elif not tool.has_image:
+            elif tool.current_build_id is None:
                 tool.status = ToolStatus.BUILDING
 
         return (await self._change(step))[1]
@@ -61,18 +78,28 @@ class BuildProgress:
         await self._change(step)
 
     async def mark_launched(self) -> None:
-        """The tool now runs this build's image, whatever its health turns out to be."""
+        """The tool now runs (or, when stopped meanwhile, will run) this build's image."""
 
         def step(build: Build, tool: Tool) -> None:
             tool.current_build_id = build.id
             tool.commit_sha = build.commit_sha
             tool.manifest = build.manifest
-            tool.desired_state = DesiredState.RUNNING
             if build.ref is not None or tool.ref is None:
                 tool.ref = build.ref
             if build.manifest:
                 tool.description = build.manifest.get("description")
                 tool.category = build.manifest.get("machete", {}).get("category")
+
+        await self._change(step)
+
+    async def finish_stopped(self, log: BuildLogWriter) -> None:
+        """The tool was stopped while building: the build succeeds, nothing is started."""
+        log.system("The tool was stopped meanwhile; the new image starts with the next start.")
+        await log.close()
+
+        def step(build: Build, tool: Tool) -> None:
+            build.succeed(self._clock.now())
+            tool.status = ToolStatus.STOPPED
 
         await self._change(step)
 
@@ -82,56 +109,71 @@ class BuildProgress:
             log.system(f"Healthy (HTTP {result.status_code}); build succeeded.")
         else:
             log.system(f"error: health check never passed: {result.error or result.status_code}")
+        await log.close()
 
         def step(build: Build, tool: Tool) -> None:
             if result.healthy:
                 build.succeed(now)
                 tool.status = ToolStatus.RUNNING
             else:
+                detail = result.error or f"HTTP {result.status_code}"
                 build.fail(
                     BuildPhase.STARTING,
                     ErrorCode.HEALTH_CHECK_FAILED,
-                    f"The tool failed its health check: {result.error or result.status_code}",
+                    f"The tool failed its health check: {detail}",
                     now,
                 )
                 tool.status = ToolStatus.UNHEALTHY
 
-        _, tool = await self._change(step)
         async with self._uow() as uow:
+            build, tool = await self._load(uow)
+            step(build, tool)
+            await self._save(uow, build, tool)
             await uow.health_checks.add(health_check(tool.id, now, result))
             await uow.commit()
 
     async def fail(self, log: BuildLogWriter, code: str, message: str) -> None:
         log.system(f"Build failed [{code}]: {message}")
+        await log.close()
 
         def step(build: Build, tool: Tool) -> None:
-            phase = build.phase
-            build.fail(phase, code, message, self._clock.now())
-            if phase is BuildPhase.STARTING or not tool.has_image:
+            build.fail(build.phase, code, message, self._clock.now())
+            if self.launch_attempted or self.before is None or self.before.current_build_id is None:
                 tool.status = ToolStatus.FAILED
+            else:
+                tool.status = self.before.status
 
         await self._change(step)
 
     async def cancel(self, log: BuildLogWriter) -> None:
         log.system("Build cancelled.")
+        await log.close()
 
         def step(build: Build, tool: Tool) -> None:
             build.cancel(self._clock.now())
-            if not tool.has_image:
-                tool.status = ToolStatus.STOPPED
-                tool.desired_state = DesiredState.STOPPED
+            before = self.before or Before(tool.status, tool.current_build_id)
+            if self.launch_attempted:
+                # Its container was removed: back to the previous image, not running.
+                tool.current_build_id = before.current_build_id
+            if self.launch_attempted or before.current_build_id is None:
+                tool.status, tool.desired_state = ToolStatus.STOPPED, DesiredState.STOPPED
+            else:
+                tool.status = before.status
 
         await self._change(step)
 
     async def release(self, log: BuildLogWriter) -> None:
         """Shutting down: give the build back to the queue to start over."""
         log.system("The worker is shutting down; the build is queued again.")
+        await log.close()
 
         def step(build: Build, tool: Tool) -> None:
             if build.status is not BuildStatus.QUEUED:
                 build.advance(BuildStatus.QUEUED, self._clock.now())
             build.lease_owner = None
             build.lease_expires_at = None
+            if self.before is not None:
+                tool.status = self.before.status
 
         await self._change(step)
 
@@ -139,19 +181,24 @@ class BuildProgress:
         async with self._uow() as uow:
             build, tool = await self._load(uow)
             step(build, tool)
-            tool.updated_at = self._clock.now()
-            await uow.builds.save(build)
-            await uow.tools.save(tool)
+            await self._save(uow, build, tool)
             await uow.commit()
         return build, tool
 
+    async def _save(self, uow: UnitOfWork, build: Build, tool: Tool) -> None:
+        tool.updated_at = self._clock.now()
+        await uow.builds.save(build)
+        await uow.tools.save(tool)
+
     async def _load(self, uow: UnitOfWork) -> tuple[Build, Tool]:
-        build = await uow.builds.get(self._build_id)
-        if build is None:
+        snapshot = await uow.builds.get(self._build_id)
+        if snapshot is None:
             raise LookupError(f"build {self._build_id} is gone")
-        tool = await uow.tools.lock(build.tool_id)
-        if tool is None:
-            raise LookupError(f"the tool of build {self._build_id} is gone")
+        # Tool first, then build: the same order as every other use case, so no deadlock.
+        tool = await uow.tools.lock(snapshot.tool_id)
+        build = await uow.builds.lock(self._build_id)
+        if tool is None or build is None:
+            raise LookupError(f"build {self._build_id} or its tool is gone")
         return build, tool
 
 

@@ -25,6 +25,7 @@ class ToolStatus(StrEnum):
 class DesiredState(StrEnum):
     RUNNING = "RUNNING"
     STOPPED = "STOPPED"
+    REMOVED = "REMOVED"  # being uninstalled: nothing new may start or be queued
 
 
 @dataclass
@@ -60,6 +61,10 @@ class Tool:
     @property
     def has_image(self) -> bool:
         return self.current_build_id is not None
+
+    @property
+    def is_being_removed(self) -> bool:
+        return self.desired_state is DesiredState.REMOVED
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,9 @@ class ToolRuntime:
 
     async def launch(self, launch: Launch) -> None:
         """Replace the tool's container with one running this image."""
+        # The old container goes first: while it runs it could swap a volume directory for a
+        # symlink between our checks of the mounts and the engine's use of them.
+        await self._engine.remove_container(container_name(launch.tool.name))
         spec = await self.container_spec(launch)
         await self._engine.run_container(spec)
 

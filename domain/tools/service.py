@@ -54,15 +54,21 @@ class ToolService:
 
     async def install_tool(self, actor: User, command: InstallTool) -> tuple[Tool, Build]:
         access.require_operator(actor)
-        source = validate_source(
-            command.repo_url,
-            command.ref,
-            command.subdir,
-            allow_local=self._policy.allow_local_repos,
-        )
-        name = command.name or name_from_repo_url(display_url(source.repo_url))
-        problems = [
-            *name_problems(name),
+        problems: list[DomainError] = []
+        try:
+            source = validate_source(
+                command.repo_url,
+                command.ref,
+                command.subdir,
+                allow_local=self._policy.allow_local_repos,
+            )
+        except ValidationFailed as invalid:
+            problems.extend(invalid.problems)
+        name = command.name or name_from_repo_url(display_url(command.repo_url))
+        # A name derived from an invalid URL says nothing more than the URL's own problem.
+        if command.name is not None or not problems:
+            problems += name_problems(name)
+        problems += [
             *variable_problems(command.environment, ("environment",)),
             *variable_problems(command.secrets, ("secrets",), "Secret"),
         ]

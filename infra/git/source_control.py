@@ -95,6 +95,9 @@ class GitPythonSourceControl:
         except GitFailed as failure:
             raise checkout_failure(failure, source) from None
         directory = resolve_subdir(session.workspace.repo, source.subdir)
+        # .git holds the fetch URL (credentials included) and is no part of the tool: it must
+        # never reach the image build's context.
+        await run_until_done(partial(shutil.rmtree, session.workspace.repo / ".git"))
         on_line(LogStream.SYSTEM, f"Checked out {commit_sha}")
         return Checkout(commit_sha=commit_sha, directory=directory)
 

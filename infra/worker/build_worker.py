@@ -25,6 +25,7 @@ from domain.ports import UnitOfWorkFactory
 logger = logging.getLogger(__name__)
 IDLE_POLL_SECONDS = 1.0
 HEARTBEAT_SECONDS = 1.0
+STOP_WAIT_SECONDS = 5.0
 
 
 @dataclass
@@ -53,6 +54,7 @@ class BuildWorker:
         self._wake = asyncio.Event()
         self._running: dict[uuid.UUID, RunningBuild] = {}
         self._loops: list[asyncio.Task[None]] = []
+        self._reaper: asyncio.Task[None] | None = None
         self._stopping = False
 
     @property
@@ -69,28 +71,35 @@ class BuildWorker:
             for n in range(self._concurrency)
         ]
         if self._concurrency:
-            self._loops.append(asyncio.create_task(self._reap(), name="build lease reaper"))
+            self._reaper = asyncio.create_task(self._reap(), name="build lease reaper")
 
     async def stop(self) -> None:
         """Stop claiming; builds in flight are released to the queue for the next start."""
         self._stopping = True
-        for running in self._running.values():
+        self._wake.set()
+        for running in list(self._running.values()):
             running.control.stop_reason = "shutdown"
             running.task.cancel()
-        tasks = [running.task for running in self._running.values()]
-        await asyncio.gather(*tasks, return_exceptions=True)
-        for loop in self._loops:
-            loop.cancel()
-        await asyncio.gather(*self._loops, return_exceptions=True)
+        await asyncio.gather(
+            *(r.task for r in list(self._running.values())), return_exceptions=True
+        )
+        # Slots notice `_stopping` themselves; one still stuck in the database is cancelled.
+        pending: set[asyncio.Task[None]] = set()
+        if self._loops:
+            _, pending = await asyncio.wait(self._loops, timeout=STOP_WAIT_SECONDS)
+        if self._reaper is not None:
+            pending.add(self._reaper)
+        for task in pending:
+            task.cancel()
+        await asyncio.gather(*pending, return_exceptions=True)
 
     def build_queued(self) -> None:
         self._wake.set()
 
     def cancel_requested(self, build_id: uuid.UUID) -> None:
         running = self._running.get(build_id)
-        if running is not None and running.control.stop_reason is None:
-            running.control.stop_reason = "cancel"
-            running.task.cancel()
+        if running is not None:
+            self._stop_build(running, "cancel")
 
     async def _slot(self) -> None:
         while not self._stopping:
@@ -99,6 +108,9 @@ class BuildWorker:
             except Exception:
                 logger.exception("claiming a build failed; retrying")
                 build = None
+            if build is not None and self._stopping:
+                await self._release_claim(build)
+                return
             if build is None:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(self._wake.wait(), IDLE_POLL_SECONDS)
@@ -113,6 +125,11 @@ class BuildWorker:
             await uow.commit()
         return build
 
+    async def _release_claim(self, build: Build) -> None:
+        async with self._uow() as uow:
+            await uow.builds.renew_lease(build.id, self.owner, self._clock.now())
+            await uow.commit()
+
     async def _run(self, build: Build) -> None:
         control = BuildControl()
         task = asyncio.create_task(self._pipeline.run(build.id, control), name=f"build {build.id}")
@@ -120,36 +137,57 @@ class BuildWorker:
         self._running[build.id] = running
         heartbeat = asyncio.create_task(self._heartbeat(build.id, running))
         try:
-            await running.task
+            # Shielded: cancelling this slot must not cancel the build without a reason.
+            await asyncio.shield(task)
         except asyncio.CancelledError:
-            if not running.task.cancelled() and not self._stopping:
-                raise
+            if not task.done():
+                control.stop_reason = control.stop_reason or "shutdown"
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
         except Exception:
             logger.exception("build %s crashed", build.id)
         finally:
+            self._running.pop(build.id, None)
             heartbeat.cancel()
             await asyncio.gather(heartbeat, return_exceptions=True)
-            self._running.pop(build.id, None)
 
     async def _heartbeat(self, build_id: uuid.UUID, running: RunningBuild) -> None:
-        """Renew the lease and notice cancel requests made through other processes."""
+        """Renew the lease; notice cancel requests made through other processes, and a lost
+        lease (then another worker or the reaper owns the build: this one stops writing)."""
         renew_every = max(self._lease.total_seconds() / 3, HEARTBEAT_SECONDS)
         last_renewal = asyncio.get_running_loop().time()
         while True:
             await asyncio.sleep(HEARTBEAT_SECONDS)
             try:
-                async with self._uow() as uow:
-                    build = await uow.builds.get(build_id)
-                    now_loop = asyncio.get_running_loop().time()
-                    if now_loop - last_renewal >= renew_every:
-                        now = self._clock.now()
-                        await uow.builds.renew_lease(build_id, self.owner, now + self._lease)
-                        await uow.commit()
-                        last_renewal = now_loop
-                if build is not None and build.cancel_requested_at is not None:
-                    self.cancel_requested(build_id)
+                renewed, cancel_requested = await self._beat(build_id, last_renewal, renew_every)
             except Exception:
                 logger.exception("heartbeat of build %s failed", build_id)
+                continue
+            if renewed is False:
+                self._stop_build(running, "lease_lost")
+                logger.warning("build %s: lease lost; this worker stops it", build_id)
+                return
+            if renewed:
+                last_renewal = asyncio.get_running_loop().time()
+            if cancel_requested:
+                self.cancel_requested(build_id)
+
+    async def _beat(
+        self, build_id: uuid.UUID, last_renewal: float, renew_every: float
+    ) -> tuple[bool | None, bool]:
+        async with self._uow() as uow:
+            build = await uow.builds.get(build_id)
+            renewed = None
+            if asyncio.get_running_loop().time() - last_renewal >= renew_every:
+                lease_until = self._clock.now() + self._lease
+                renewed = await uow.builds.renew_lease(build_id, self.owner, lease_until)
+                await uow.commit()
+        return renewed, build is not None and build.cancel_requested_at is not None
+
+    def _stop_build(self, running: RunningBuild, reason: str) -> None:
+        if running.control.stop_reason is None:
+            running.control.stop_reason = reason
+            running.task.cancel()
 
     async def _reap(self) -> None:
         while not self._stopping:

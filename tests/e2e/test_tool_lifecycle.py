@@ -277,3 +277,28 @@ async def test_the_monitor_marks_a_tool_whose_container_died_unhealthy_and_keeps
     assert restarted["errors"] == []
     tool = await api.wait_for_status(tool["id"], {"RUNNING"})
     assert await served(tool["url"] + "/health") == '{"status":"healthy"}'
+
+
+async def test_uninstalling_a_tool_while_it_builds_cancels_the_build_and_removes_everything(
+    api: ToolsApi,
+    tmp_path: Path,
+    server: RunningServer,
+    docker_view: DockerView,
+    cleanup_tools: list[str],
+) -> None:
+    name = unique_name("busy")
+    cleanup_tools.append(name)
+    repo = make_tool_repo(tmp_path, name=name, dockerfile_extra='RUN ["sleep", "60"]\n')
+    payload = await api.install(repoUrl=repo.url, name=name)
+    build_id = payload["build"]["id"]
+    deadline = asyncio.get_running_loop().time() + 60
+    while "Running in" not in await api.log_text(build_id):
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.2)
+
+    removed = await api.mutate("uninstallTool", "UninstallToolInput", id=payload["tool"]["id"])
+    assert removed["errors"] == []
+    assert await api.tool(payload["tool"]["id"]) is None
+    assert docker_view.containers(name) == [] and docker_view.images(name) == []
+    assert not (data_dir(server) / "tools" / name).exists()
+    assert workspaces(server) == []

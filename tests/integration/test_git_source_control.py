@@ -119,6 +119,15 @@ async def test_the_default_branch_is_checked_out_and_its_commit_recorded(
     assert is_empty(workspaces)
 
 
+async def test_the_checkout_holds_no_git_metadata_that_could_carry_credentials(
+    source_control: GitPythonSourceControl, repo: ToolRepo
+) -> None:
+    async with source_control.checkout(SourceSpec(repo.url), Lines()) as checkout:
+        leftovers = [p for p in checkout.directory.rglob("*") if ".git" in p.parts]
+        assert leftovers == []
+        assert not (checkout.directory / ".git").exists()
+
+
 async def test_the_workspace_is_private_and_removed_when_the_context_exits(
     source_control: GitPythonSourceControl, repo: ToolRepo, workspaces: Path
 ) -> None:

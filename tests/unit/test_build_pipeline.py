@@ -214,7 +214,7 @@ async def test_a_rollback_build_starts_the_earlier_image_without_clone_or_build(
 ) -> None:
     tool, first = await world.installed(built=True)
     fetched, built = len(world.source.fetched), len(world.engine.image_builds)
-    _, rollback = await world.lifecycle().rollback(a_user(), Rollback(tool.id, first.id))
+    _, rollback = await world.build_requests().rollback(a_user(), Rollback(tool.id, first.id))
     await world.pipeline().run(rollback.id, BuildControl())
 
     assert world.store.statuses[rollback.id] == [Q, S, BuildStatus.SUCCEEDED]

@@ -8,6 +8,7 @@ import pytest
 from domain.builds.model import BuildStatus, BuildTrigger
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
 from domain.runtime.model import container_name
+from domain.tools.build_requests import BuildRequests
 from domain.tools.commands import RequestBuild, Rollback
 from domain.tools.lifecycle import ToolLifecycle
 from domain.tools.model import DesiredState, ToolStatus
@@ -27,23 +28,28 @@ def lifecycle(world: ToolWorld) -> ToolLifecycle:
     return world.lifecycle()
 
 
+@pytest.fixture
+def requests(world: ToolWorld) -> BuildRequests:
+    return world.build_requests()
+
+
 async def test_a_build_is_refused_while_another_is_active(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     tool, _ = await world.installed()
     world.signals.queued.clear()
     with pytest.raises(DomainError) as caught:
-        await lifecycle.request_build(MAINTAINER, RequestBuild(tool.id), BuildTrigger.REBUILD)
+        await requests.request_build(MAINTAINER, RequestBuild(tool.id), BuildTrigger.REBUILD)
     assert caught.value.code is ErrorCode.CONFLICT
     assert len(world.store.builds) == 1
     assert world.signals.queued == []
 
 
 async def test_an_update_after_a_finished_build_queues_the_next_number(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     tool, _ = await world.installed(built=True)
-    _, build = await lifecycle.request_build(
+    _, build = await requests.request_build(
         MAINTAINER, RequestBuild(tool.id, ref="v2"), BuildTrigger.UPDATE
     )
     stored = world.build(build.id)
@@ -51,16 +57,16 @@ async def test_an_update_after_a_finished_build_queues_the_next_number(
     assert world.signals.queued[-1] >= {build.id}
 
 
-async def test_a_viewer_may_not_request_a_build(world: ToolWorld, lifecycle: ToolLifecycle) -> None:
+async def test_a_viewer_may_not_request_a_build(world: ToolWorld, requests: BuildRequests) -> None:
     tool, _ = await world.installed(built=True)
     with pytest.raises(Forbidden):
-        await lifecycle.request_build(
+        await requests.request_build(
             a_user(Role.VIEWER, "vera"), RequestBuild(tool.id), BuildTrigger.REBUILD
         )
 
 
 async def test_rollback_refuses_a_build_that_failed(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     tool, good = await world.installed(built=True)
     failed = await world.put_build(
@@ -71,28 +77,28 @@ async def test_rollback_refuses_a_build_that_failed(
         failure=None,
     )
     with pytest.raises(DomainError) as caught:
-        await lifecycle.rollback(MAINTAINER, Rollback(tool.id, failed.id))
+        await requests.rollback(MAINTAINER, Rollback(tool.id, failed.id))
     assert (caught.value.code, caught.value.field) == (ErrorCode.CONFLICT, ("buildId",))
     assert len(world.store.builds) == 2
 
 
 async def test_rollback_refuses_a_build_of_another_tool(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     tool, _ = await world.installed("one", built=True)
     _, foreign = await world.installed("two", built=True)
     with pytest.raises(NotFound) as caught:
-        await lifecycle.rollback(MAINTAINER, Rollback(tool.id, foreign.id))
+        await requests.rollback(MAINTAINER, Rollback(tool.id, foreign.id))
     assert caught.value.field == ("buildId",)
     assert len(world.store.builds) == 2
 
 
 async def test_rollback_queues_a_build_with_the_earlier_image_manifest_and_commit(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     tool, first = await world.installed(built=True)
     world.signals.queued.clear()
-    _, rollback = await lifecycle.rollback(MAINTAINER, Rollback(tool.id, first.id))
+    _, rollback = await requests.rollback(MAINTAINER, Rollback(tool.id, first.id))
 
     stored = world.build(rollback.id)
     assert (stored.trigger, stored.status, stored.number) == (
@@ -110,20 +116,20 @@ async def test_rollback_queues_a_build_with_the_earlier_image_manifest_and_commi
 
 
 async def test_rollback_refuses_an_image_that_is_gone(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     tool, first = await world.installed(built=True)
     world.engine.images.clear()
     with pytest.raises(DomainError) as caught:
-        await lifecycle.rollback(MAINTAINER, Rollback(tool.id, first.id))
+        await requests.rollback(MAINTAINER, Rollback(tool.id, first.id))
     assert caught.value.code is ErrorCode.IMAGE_MISSING
 
 
 async def test_cancelling_an_unclaimed_queued_build_ends_it_at_once(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     tool, build = await world.installed()
-    cancelled = await lifecycle.cancel_build(MAINTAINER, build.id)
+    cancelled = await requests.cancel_build(MAINTAINER, build.id)
 
     stored = world.build(build.id)
     assert cancelled.status is stored.status is BuildStatus.CANCELLED
@@ -137,13 +143,11 @@ async def test_cancelling_an_unclaimed_queued_build_ends_it_at_once(
 
 
 async def test_cancelling_a_queued_build_of_a_tool_that_runs_keeps_the_tool_running(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     tool, _ = await world.installed(built=True)
-    _, build = await lifecycle.request_build(
-        MAINTAINER, RequestBuild(tool.id), BuildTrigger.REBUILD
-    )
-    await lifecycle.cancel_build(MAINTAINER, build.id)
+    _, build = await requests.request_build(MAINTAINER, RequestBuild(tool.id), BuildTrigger.REBUILD)
+    await requests.cancel_build(MAINTAINER, build.id)
     assert world.build(build.id).status is BuildStatus.CANCELLED
     assert (world.tool(tool.id).status, world.tool(tool.id).desired_state) == (
         ToolStatus.RUNNING,
@@ -152,13 +156,13 @@ async def test_cancelling_a_queued_build_of_a_tool_that_runs_keeps_the_tool_runn
 
 
 async def test_cancelling_a_claimed_build_asks_its_worker_to_stop(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     _, build = await world.installed()
     await world.claim(build.id)
     world.clock.advance(seconds=5)
 
-    await lifecycle.cancel_build(MAINTAINER, build.id)
+    await requests.cancel_build(MAINTAINER, build.id)
     stored = world.build(build.id)
     assert stored.status is BuildStatus.QUEUED, "the worker ends it, not the request"
     assert stored.cancel_requested_at == world.clock.now()
@@ -166,11 +170,11 @@ async def test_cancelling_a_claimed_build_asks_its_worker_to_stop(
 
 
 async def test_cancelling_a_finished_build_is_a_conflict(
-    world: ToolWorld, lifecycle: ToolLifecycle
+    world: ToolWorld, requests: BuildRequests
 ) -> None:
     _, build = await world.installed(built=True)
     with pytest.raises(DomainError) as caught:
-        await lifecycle.cancel_build(MAINTAINER, build.id)
+        await requests.cancel_build(MAINTAINER, build.id)
     assert caught.value.code is ErrorCode.CONFLICT
     assert world.build(build.id).status is BuildStatus.SUCCEEDED
     assert world.signals.cancels == []

@@ -34,6 +34,7 @@ from domain.runtime.model import (
     NetworkMode,
     SourceSpec,
 )
+from domain.tools.build_requests import BuildRequests
 from domain.tools.commands import InstallTool
 from domain.tools.lifecycle import ToolLifecycle
 from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, ToolStatus
@@ -205,11 +206,23 @@ class FakeBuildRepository:
         if stored is None:
             raise LookupError(f"build {build.id} is not stored")
         # Like the SQL adapter: log counters change only with the lines themselves.
-        counters = {"log_line_count": stored.log_line_count, "log_bytes": stored.log_bytes}
-        self._rows.put(build.id, dataclasses.replace(build, **counters))
+        kept = {
+            "log_line_count": stored.log_line_count,
+            "log_bytes": stored.log_bytes,
+            "cancel_requested_at": build.cancel_requested_at or stored.cancel_requested_at,
+        }
+        self._rows.put(build.id, dataclasses.replace(build, **kept))
 
     async def get(self, build_id: uuid.UUID | None) -> Build | None:
         return self._rows.get(build_id) if build_id is not None else None
+
+    async def lock(self, build_id: uuid.UUID) -> Build | None:
+        return self._rows.get(build_id)
+
+    async def request_cancel(self, build_id: uuid.UUID, at: datetime) -> None:
+        stored = self._rows.get(build_id)
+        if stored is not None:
+            self._rows.put(build_id, dataclasses.replace(stored, cancel_requested_at=at))
 
     async def get_many(self, build_ids: list[uuid.UUID]) -> list[Build]:
         return [build for build in self._rows.rows() if build.id in build_ids]
@@ -375,6 +388,7 @@ class FakeContainerEngine:
         self.build_error: DomainError | None = None
         self.build_seconds = 0.0
         self.build_started = asyncio.Event()
+        self.container_started = asyncio.Event()
         self.keeps_running = True
 
     async def engine_version(self) -> str | None:
@@ -401,6 +415,7 @@ class FakeContainerEngine:
     async def run_container(self, spec: ContainerSpec) -> str:
         self.runs.append(spec)
         self.containers[spec.name] = ContainerState(self.keeps_running, "running", None, spec.image)
+        self.container_started.set()
         return f"container-{spec.name}"
 
     async def start_container(self, name: str) -> None:
@@ -611,13 +626,16 @@ class ToolWorld:
             self.engine, self.files, self.probe, self.cipher, self.policy, self.clock
         )
 
+    def build_requests(self) -> BuildRequests:
+        return BuildRequests(self.uow, self.engine, self.signals, self.policy, self.clock)
+
     def lifecycle(self) -> ToolLifecycle:
         return ToolLifecycle(
             self.uow,
             self.engine,
             self.runtime(),
             self.files,
-            self.signals,
+            self.build_requests(),
             self.background,
             self.clock,
         )

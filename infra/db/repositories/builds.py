@@ -32,6 +32,16 @@ class SqlAlchemyBuildRepository:
         row = await self._session.get(BuildRow, build_id, populate_existing=True)
         return row.to_domain() if row else None
 
+    async def lock(self, build_id: uuid.UUID) -> Build | None:
+        query = select(BuildRow).where(BuildRow.id == build_id).with_for_update()
+        row = await self._session.scalar(query.execution_options(populate_existing=True))
+        return row.to_domain() if row else None
+
+    async def request_cancel(self, build_id: uuid.UUID, at: datetime) -> None:
+        await self._session.execute(
+            update(BuildRow).where(BuildRow.id == build_id).values(cancel_requested_at=at)
+        )
+
     async def get_many(self, build_ids: list[uuid.UUID]) -> list[Build]:
         if not build_ids:
             return []

@@ -79,7 +79,9 @@ class BuildRow(Base):
         self.idempotency_key = build.idempotency_key
         self.lease_owner = build.lease_owner
         self.lease_expires_at = build.lease_expires_at
-        self.cancel_requested_at = build.cancel_requested_at
+        # A cancel request is only ever set (by request_cancel); a stale copy must not clear it.
+        if build.cancel_requested_at is not None:
+            self.cancel_requested_at = build.cancel_requested_at
         # Log counters are written only with the lines themselves (record_log_progress).
         if self.log_line_count is None:
             self.log_line_count = build.log_line_count

@@ -1,0 +1,32 @@
+"""What every tool mutation shares: global ids to keys, and domain errors to payloads."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from domain.errors import DomainError, NotFound
+from graph.errors import user_errors
+from graph.node import key_of
+
+P = TypeVar("P")
+
+
+def key(global_id: str, type_name: str, field: str = "id") -> uuid.UUID:
+    found = key_of(global_id, type_name)
+    if found is None:
+        raise NotFound(f"No {type_name.lower()} with this id.", field=(field,))
+    return found
+
+
+def pairs(items: list[Any]) -> dict[str, str]:
+    return {item.name: item.value for item in items}
+
+
+async def payload_of(payload: Callable[..., P], work: Callable[[], Awaitable[P]]) -> P:
+    """Run the use case; an expected failure becomes the payload's `errors`."""
+    try:
+        return await work()
+    except DomainError as error:
+        return payload(errors=user_errors(error))

@@ -1,0 +1,126 @@
+"""Operating installed tools: builds on request, rollback, start/stop/restart, uninstall."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import strawberry
+from strawberry.types import Info
+
+from domain.builds.model import Build
+from domain.builds.model import BuildTrigger as DomainTrigger
+from domain.tools.commands import RequestBuild, Rollback
+from domain.tools.model import Tool
+from domain.users.model import Role
+from graph.builds.types import BuildType
+from graph.context import GraphQLContext
+from graph.permissions import require_role
+from graph.tools import inputs
+from graph.tools import payloads as p
+from graph.tools.mutation_support import key, payload_of
+from graph.tools.types import ToolType
+
+P = TypeVar("P")
+
+
+def with_build(payload: Callable[..., P], result: tuple[Tool, Build]) -> P:
+    tool, build = result
+    return payload(tool=ToolType.from_domain(tool), build=BuildType.from_domain(build))
+
+
+@strawberry.type
+class ToolOperations:
+    @strawberry.mutation(description="Build the newest commit of the tool's ref (or a new ref).")
+    async def update_tool(
+        self, info: Info[GraphQLContext, None], input: inputs.UpdateToolInput
+    ) -> p.UpdateToolPayload:
+        actor = await require_role(info, Role.MAINTAINER)
+        builds = info.context.container.build_requests
+
+        async def work() -> p.UpdateToolPayload:
+            command = RequestBuild(key(input.id, "Tool"), input.ref, input.idempotency_key)
+            result = await builds.request_build(actor, command, DomainTrigger.UPDATE)
+            return with_build(p.UpdateToolPayload, result)
+
+        return await payload_of(p.UpdateToolPayload, work)
+
+    @strawberry.mutation(description="Build the tool's ref again.")
+    async def rebuild_tool(
+        self, info: Info[GraphQLContext, None], input: inputs.RebuildToolInput
+    ) -> p.RebuildToolPayload:
+        actor = await require_role(info, Role.MAINTAINER)
+        builds = info.context.container.build_requests
+
+        async def work() -> p.RebuildToolPayload:
+            command = RequestBuild(key(input.id, "Tool"), None, input.idempotency_key)
+            result = await builds.request_build(actor, command, DomainTrigger.REBUILD)
+            return with_build(p.RebuildToolPayload, result)
+
+        return await payload_of(p.RebuildToolPayload, work)
+
+    @strawberry.mutation(description="Run an earlier successful build's image again.")
+    async def rollback_tool(
+        self, info: Info[GraphQLContext, None], input: inputs.RollbackToolInput
+    ) -> p.RollbackToolPayload:
+        actor = await require_role(info, Role.MAINTAINER)
+        builds = info.context.container.build_requests
+
+        async def work() -> p.RollbackToolPayload:
+            command = Rollback(key(input.id, "Tool"), key(input.build_id, "Build", "buildId"))
+            result = await builds.rollback(actor, command)
+            return with_build(p.RollbackToolPayload, result)
+
+        return await payload_of(p.RollbackToolPayload, work)
+
+    @strawberry.mutation(description="Start the tool's container; health is checked after.")
+    async def start_tool(
+        self, info: Info[GraphQLContext, None], input: inputs.ToolIdInput
+    ) -> p.StartToolPayload:
+        actor = await require_role(info, Role.MAINTAINER)
+        lifecycle = info.context.container.lifecycle
+
+        async def work() -> p.StartToolPayload:
+            tool = await lifecycle.start(actor, key(input.id, "Tool"))
+            return p.StartToolPayload(tool=ToolType.from_domain(tool))
+
+        return await payload_of(p.StartToolPayload, work)
+
+    @strawberry.mutation(description="Stop the tool's container (it stays installed).")
+    async def stop_tool(
+        self, info: Info[GraphQLContext, None], input: inputs.ToolIdInput
+    ) -> p.StopToolPayload:
+        actor = await require_role(info, Role.MAINTAINER)
+        lifecycle = info.context.container.lifecycle
+
+        async def work() -> p.StopToolPayload:
+            tool = await lifecycle.stop(actor, key(input.id, "Tool"))
+            return p.StopToolPayload(tool=ToolType.from_domain(tool))
+
+        return await payload_of(p.StopToolPayload, work)
+
+    @strawberry.mutation(description="Stop and start the tool's container.")
+    async def restart_tool(
+        self, info: Info[GraphQLContext, None], input: inputs.ToolIdInput
+    ) -> p.RestartToolPayload:
+        actor = await require_role(info, Role.MAINTAINER)
+        lifecycle = info.context.container.lifecycle
+
+        async def work() -> p.RestartToolPayload:
+            tool = await lifecycle.restart(actor, key(input.id, "Tool"))
+            return p.RestartToolPayload(tool=ToolType.from_domain(tool))
+
+        return await payload_of(p.RestartToolPayload, work)
+
+    @strawberry.mutation(description="Remove the tool: container, images, history, and data.")
+    async def uninstall_tool(
+        self, info: Info[GraphQLContext, None], input: inputs.UninstallToolInput
+    ) -> p.UninstallToolPayload:
+        actor = await require_role(info, Role.MAINTAINER)
+        lifecycle = info.context.container.lifecycle
+
+        async def work() -> p.UninstallToolPayload:
+            tool = await lifecycle.uninstall(actor, key(input.id, "Tool"), input.keep_data)
+            return p.UninstallToolPayload(tool=ToolType.from_domain(tool))
+
+        return await payload_of(p.UninstallToolPayload, work)

@@ -1,0 +1,143 @@
+"""The pipeline's harder paths: cancel after start, stop while building, lost leases, bugs."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+
+import pytest
+
+from domain.builds.model import BuildPhase, BuildStatus, BuildTrigger
+from domain.builds.pipeline import BuildControl
+from domain.errors import EngineError, ErrorCode
+from domain.runtime.model import HealthResult, container_name
+from domain.tools.commands import RequestBuild
+from domain.tools.model import DesiredState, ToolStatus
+from domain.tools.policy import ToolPolicy
+from tests.unit.tool_fakes import ToolWorld, a_user
+
+UNHEALTHY = HealthResult(healthy=False, error="connection failed")
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> ToolWorld:
+    return ToolWorld(tmp_path)
+
+
+async def rebuild(world: ToolWorld, tool_id: object) -> object:
+    _, build = await world.build_requests().request_build(
+        a_user(),
+        RequestBuild(tool_id),
+        BuildTrigger.REBUILD,  # type: ignore[arg-type]
+    )
+    await world.claim(build.id)
+    return build
+
+
+async def test_a_cancel_while_starting_removes_the_new_container_and_image(
+    world: ToolWorld,
+) -> None:
+    world.policy = ToolPolicy(health_timeout_seconds=30.0)
+    tool, first = await world.installed(built=True)
+    second = await rebuild(world, tool.id)
+    world.probe.results = [UNHEALTHY]
+    control = BuildControl()
+    world.engine.container_started.clear()
+    task = asyncio.create_task(world.pipeline().run(second.id, control))
+    await asyncio.wait_for(world.engine.container_started.wait(), 5)
+
+    control.stop_reason = "cancel"
+    task.cancel()
+    await asyncio.wait_for(task, 5)
+
+    assert world.build(second.id).status is BuildStatus.CANCELLED
+    assert container_name(tool.name) not in world.engine.containers
+    assert "machete/hello:2" not in world.engine.images
+    assert "machete/hello:1" in world.engine.images
+    after = world.tool(tool.id)
+    assert after.current_build_id == first.id
+    assert (after.status, after.desired_state) == (ToolStatus.STOPPED, DesiredState.STOPPED)
+
+
+async def test_a_tool_stopped_while_building_gets_its_image_but_is_not_started(
+    world: ToolWorld,
+) -> None:
+    world.engine.build_seconds = 0.3
+    tool, first = await world.installed(built=True)
+    second = await rebuild(world, tool.id)
+    task = asyncio.create_task(world.pipeline().run(second.id, BuildControl()))
+    await asyncio.wait_for(world.engine.build_started.wait(), 5)
+    await world.lifecycle().stop(a_user(), tool.id)
+    runs_before = len(world.engine.runs)
+    await asyncio.wait_for(task, 5)
+
+    assert world.build(second.id).status is BuildStatus.SUCCEEDED
+    assert len(world.engine.runs) == runs_before
+    after = world.tool(tool.id)
+    assert (after.status, after.desired_state) == (ToolStatus.STOPPED, DesiredState.STOPPED)
+    assert after.current_build_id == second.id != first.id
+    assert container_name(tool.name) not in world.engine.containers
+
+
+async def test_a_failed_rebuild_leaves_a_running_tool_as_it_was(world: ToolWorld) -> None:
+    tool, first = await world.installed(built=True)
+    second = await rebuild(world, tool.id)
+    world.engine.build_error = EngineError("step failed", code=ErrorCode.IMAGE_BUILD_FAILED)
+    await world.pipeline().run(second.id, BuildControl())
+
+    assert world.build(second.id).failure.phase is BuildPhase.BUILDING  # type: ignore[union-attr]
+    after = world.tool(tool.id)
+    assert (after.status, after.current_build_id) == (ToolStatus.RUNNING, first.id)
+
+
+async def test_an_unexpected_error_fails_the_build_without_leaving_it_active(
+    world: ToolWorld,
+) -> None:
+    _, build = await world.installed()
+    await world.claim(build.id)
+    world.engine.build_error = RuntimeError("a bug")  # type: ignore[assignment]
+    await world.pipeline().run(build.id, BuildControl())
+
+    failed = world.build(build.id)
+    assert failed.status is BuildStatus.FAILED
+    assert failed.failure.code == ErrorCode.INTERNAL_ERROR  # type: ignore[union-attr]
+    assert "a bug" not in failed.failure.message  # type: ignore[union-attr]
+
+
+async def test_a_build_whose_lease_was_lost_stops_without_writing_its_status(
+    world: ToolWorld,
+) -> None:
+    world.engine.build_seconds = 30
+    _, build = await world.installed()
+    await world.claim(build.id)
+    control = BuildControl()
+    task = asyncio.create_task(world.pipeline().run(build.id, control))
+    await asyncio.wait_for(world.engine.build_started.wait(), 5)
+
+    control.stop_reason = "lease_lost"
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 5)
+
+    assert world.build(build.id).status is BuildStatus.BUILDING
+
+
+async def test_the_final_status_is_committed_after_the_last_log_line(world: ToolWorld) -> None:
+    _, build = await world.installed()
+    await world.claim(build.id)
+    world.engine.build_output = [f"line {n}" for n in range(50)]
+    world.engine.build_error = EngineError("boom", code=ErrorCode.IMAGE_BUILD_FAILED)
+    lines_at_finish: list[int] = []
+    record = world.store.record_status
+
+    def spy(committed: object) -> None:
+        if committed.status is BuildStatus.FAILED and not lines_at_finish:  # type: ignore[attr-defined]
+            lines_at_finish.append(len(world.store.logs(build.id)))
+        record(committed)  # type: ignore[arg-type]
+
+    world.store.record_status = spy  # type: ignore[method-assign]
+    await world.pipeline().run(build.id, BuildControl())
+
+    logs = world.store.logs(build.id)
+    assert logs[-1].text.startswith("Build failed [IMAGE_BUILD_FAILED]")
+    assert lines_at_finish == [len(logs)]  # a reader who sees FAILED sees every line
