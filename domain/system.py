@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from domain.clock import Clock
+from domain.errors import DomainError
 from domain.ports import ContainerEngine, DatabaseProbe, SourceControl
 from domain.version import PLATFORM_VERSION
 
@@ -22,6 +23,7 @@ class DatabaseStatus:
 class DockerStatus:
     reachable: bool
     version: str | None
+    network_mode: str | None = None
 
 
 @dataclass(frozen=True)
@@ -86,13 +88,21 @@ class SystemService:
             version=PLATFORM_VERSION,
             mode=self._mode,
             database=DatabaseStatus(self._database.dialect, reachable),
-            docker=DockerStatus(docker_version is not None, docker_version),
+            docker=DockerStatus(
+                docker_version is not None, docker_version, await self._network_mode()
+            ),
             git=GitStatus(git_version),
             worker=WorkerStatus(
                 self._worker.concurrency if self._worker else 0,
                 self._worker.running_builds if self._worker else 0,
             ),
         )
+
+    async def _network_mode(self) -> str | None:
+        try:
+            return (await self._engine.network_mode()).value
+        except DomainError:
+            return None
 
     async def _tool_versions(self) -> tuple[str | None, str | None]:
         async with self._lock:

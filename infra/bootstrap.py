@@ -16,6 +16,7 @@ from domain.builds.pipeline import BuildLimits, BuildPipeline
 from domain.builds.service import BuildService
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError
+from domain.runtime.model import NetworkMode
 from domain.system import SystemService
 from domain.tools.build_requests import BuildRequests
 from domain.tools.health_monitor import HealthMonitor
@@ -70,6 +71,21 @@ class Container:
     worker: BuildWorker
     health: HealthMonitor
     background: TaskSupervisor
+    docker: DockerContainerEngine
+
+    async def report_network_mode(self) -> None:
+        """Say loudly when tools share the host's network (and so its loopback services)."""
+        try:
+            mode = await self.docker.network_mode()
+        except DomainError as error:
+            logger.warning("the Docker engine is not reachable yet: %s", error.message)
+            return
+        if mode is NetworkMode.HOST:
+            logger.warning(
+                "tools run with host networking (MACHETE_NETWORK_MODE=%s): they can reach every "
+                "service listening on this host, loopback included",
+                self.settings.network_mode.value,
+            )
 
     def start_background_work(self) -> None:
         """The in-process build worker and health monitor (the embedded default)."""
@@ -203,6 +219,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         worker=worker,
         health=HealthMonitor(unit_of_work, runtime, clock, settings.health_history_size),
         background=background,
+        docker=docker_engine,
     )
 
 

@@ -27,7 +27,9 @@ class BuildRecovery:
                 text = f"Build failed [{ErrorCode.INTERRUPTED}]: {INTERRUPTED_MESSAGE}"
                 seq = build.log_line_count + 1
                 await uow.build_logs.append(build.id, [LogLine(seq, LogStream.SYSTEM, now, text)])
-                await uow.builds.record_log_progress(build.id, seq, build.log_bytes + len(text))
+                await uow.builds.record_log_progress(
+                    build.id, seq, build.log_bytes + len(text.encode())
+                )
                 tool = await uow.tools.lock(build.tool_id)
                 if tool is not None and (phase is BuildPhase.STARTING or not tool.has_image):
                     tool.status, tool.updated_at = ToolStatus.FAILED, now

@@ -15,6 +15,10 @@ class DatabaseInfo:
 class DockerInfo:
     reachable: bool
     version: str | None
+    network_mode: str | None = strawberry.field(
+        description="How tools are networked: `bridge` (ports published on 127.0.0.1) or "
+        "`host` (tools share the host's network, loopback included)."
+    )
 
 
 @strawberry.type
@@ -43,7 +47,11 @@ class SystemInfoType:
             version=info.version,
             mode=info.mode,
             database=DatabaseInfo(dialect=info.database.dialect, reachable=info.database.reachable),
-            docker=DockerInfo(reachable=info.docker.reachable, version=info.docker.version),
+            docker=DockerInfo(
+                reachable=info.docker.reachable,
+                version=info.docker.version,
+                network_mode=info.docker.network_mode,
+            ),
             git=GitInfo(version=info.git.version),
             worker=WorkerInfo(
                 concurrency=info.worker.concurrency, running_builds=info.worker.running_builds

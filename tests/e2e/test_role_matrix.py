@@ -65,7 +65,7 @@ async def node_query(client: GraphQLClient, token: str | None, ctx: dict) -> dic
 
 async def system_query(client: GraphQLClient, token: str | None, ctx: dict) -> dict:
     return await client.execute(
-        "{ system { version mode database { dialect reachable } docker { reachable version }"
+        "{ system { version mode database { dialect reachable } docker { reachable version networkMode }"
         " git { version } worker { concurrency runningBuilds } } }",
         token=token,
     )

@@ -53,3 +53,11 @@ async def test_system_info_reports_the_database_of_this_run(container: Container
     assert info.database.dialect == container.engine.dialect.name
     assert info.worker.concurrency == container.settings.worker_concurrency
     assert info.worker.running_builds == 0
+
+
+async def test_system_info_reports_how_tools_are_networked(container: Container) -> None:
+    info = await container.system.info()
+    if not info.docker.reachable:
+        unavailable("Docker")
+    assert info.docker.network_mode == (await container.docker.network_mode()).value
+    assert info.docker.network_mode in {"bridge", "host"}
