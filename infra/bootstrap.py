@@ -19,6 +19,7 @@ from domain.errors import DomainError
 from domain.runtime.model import NetworkMode
 from domain.system import SystemService
 from domain.tools.build_requests import BuildRequests
+from domain.tools.containers import ContainerKeeper
 from domain.tools.health_monitor import HealthMonitor
 from domain.tools.lifecycle import ToolLifecycle
 from domain.tools.policy import MIB, NANO_CPUS_PER_CPU, ToolPolicy
@@ -70,6 +71,7 @@ class Container:
     builds: BuildService
     worker: BuildWorker
     health: HealthMonitor
+    containers: ContainerKeeper
     background: TaskSupervisor
     docker: DockerContainerEngine
 
@@ -91,8 +93,13 @@ class Container:
         """The in-process build worker and health monitor (the embedded default)."""
         self.worker.start()
         interval = self.settings.health_check_interval_seconds
+
+        async def keep_tools_running() -> None:
+            await self.containers.reconcile_all()
+            await self.health.check_all()
+
         self.background.spawn(
-            "health monitor", lambda: every(interval, self.health.check_all, "health monitor")
+            "tool monitor", lambda: every(interval, keep_tools_running, "tool monitor")
         )
 
     async def close(self) -> None:
@@ -218,6 +225,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         builds=BuildService(unit_of_work),
         worker=worker,
         health=HealthMonitor(unit_of_work, runtime, clock, settings.health_history_size),
+        containers=ContainerKeeper(unit_of_work, docker_engine, runtime),
         background=background,
         docker=docker_engine,
     )

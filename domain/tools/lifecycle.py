@@ -6,14 +6,14 @@ import asyncio
 import uuid
 
 from domain.clock import Clock
-from domain.errors import DomainError, EngineError, ErrorCode, NotFound
-from domain.manifest.model import manifest_from_document
+from domain.errors import DomainError, ErrorCode, NotFound
 from domain.ports import BackgroundTasks, ContainerEngine, ToolFiles, UnitOfWorkFactory
 from domain.runtime.model import container_name
 from domain.tools import access
 from domain.tools.build_requests import BuildRequests, locked_tool
+from domain.tools.containers import ContainerKeeper
 from domain.tools.model import DesiredState, Tool, ToolStatus
-from domain.tools.runtime import Launch, ToolRuntime
+from domain.tools.runtime import ToolRuntime
 from domain.users.model import User
 
 CANCEL_WAIT_SECONDS = 20.0
@@ -37,13 +37,15 @@ class ToolLifecycle:
         self._builds = builds
         self._background = background
         self._clock = clock
+        self._containers = ContainerKeeper(uow, engine, runtime)
 
     async def start(self, actor: User, tool_id: uuid.UUID) -> Tool:
-        """Start the container; its health is settled in the background (RUNNING/UNHEALTHY)."""
+        """Start a fresh container (so current variables and secrets apply); its health is
+        settled in the background (RUNNING or UNHEALTHY)."""
         access.require_operator(actor)
         tool = await self._set_state(actor, tool_id, DesiredState.RUNNING, ToolStatus.STARTING)
         try:
-            await self._ensure_container(tool)
+            await self._containers.relaunch(tool)
         except DomainError:
             await self._set_status(tool.id, ToolStatus.FAILED, only_if=ToolStatus.STARTING)
             raise
@@ -61,20 +63,6 @@ class ToolLifecycle:
         tool = await self._get(tool_id)
         await self._engine.stop_container(container_name(tool.name))
         return await self.start(actor, tool_id)
-
-    async def _ensure_container(self, tool: Tool) -> None:
-        """Start the existing container, or create it again from the current build."""
-        name = container_name(tool.name)
-        if await self._engine.container_state(name) is not None:
-            await self._engine.start_container(name)
-            return
-        async with self._uow() as uow:
-            build = await uow.builds.get(tool.current_build_id)  # type: ignore[arg-type]
-            secrets = tuple(await uow.tool_secrets.for_tool(tool.id))
-        if build is None or not build.image or not build.manifest:
-            raise EngineError("The tool has no image to start.", code=ErrorCode.IMAGE_MISSING)
-        manifest = manifest_from_document(build.manifest)
-        await self._runtime.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
 
     async def _settle_health(self, tool_id: uuid.UUID) -> None:
         try:

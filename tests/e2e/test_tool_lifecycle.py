@@ -259,23 +259,60 @@ async def test_tool_environment_and_secrets_reach_the_container_but_never_the_ap
     data = await api.run(query, {"id": tool["id"]})
     assert data["tool"]["secrets"] == []
 
+    changed = await api.mutate(
+        "setToolEnvironment",
+        "SetToolEnvironmentInput",
+        id=tool["id"],
+        environment=[{"name": "GREETING", "value": "changed"}],
+    )
+    assert changed["errors"] == []
+    added = await api.mutate(
+        "setToolSecret", "SetToolSecretInput", id=tool["id"], name="TOKEN", value="t0ken"
+    )
+    assert added["errors"] == []
+    assert (await api.mutate("restartTool", "ToolIdInput", id=tool["id"]))["errors"] == []
+    await api.wait_for_status(tool["id"], {"RUNNING"})
+    [container] = docker_view.containers(name)
+    env = dict(item.split("=", 1) for item in container.attrs["Config"]["Env"])
+    assert (env["GREETING"], env["TOKEN"]) == ("changed", "t0ken")
+    assert "API_KEY" not in env
 
-async def test_the_monitor_marks_a_tool_whose_container_died_unhealthy_and_keeps_history(
+
+async def test_a_container_killed_by_hand_is_brought_back(
+    api: ToolsApi, tmp_path: Path, docker_view: DockerView, cleanup_tools: list[str]
+) -> None:
+    name = unique_name("revive")
+    cleanup_tools.append(name)
+    tool, _ = await install_running(api, make_tool_repo(tmp_path, name=name).url, name)
+    [container] = docker_view.containers(name)
+    container.kill()  # behind MACHETE's back; Docker's restart policy will not undo a kill
+    deadline = asyncio.get_running_loop().time() + 30
+    while await refuses_connections(tool["url"] + "/health"):
+        assert asyncio.get_running_loop().time() < deadline, "the tool was not brought back"
+        await asyncio.sleep(0.3)
+    tool = await api.wait_for_status(tool["id"], {"RUNNING"})
+    assert await served(tool["url"] + "/health") == '{"status":"healthy"}'
+
+
+async def test_the_monitor_marks_a_failing_health_path_unhealthy_and_keeps_history(
     api: ToolsApi, tmp_path: Path, docker_view: DockerView, cleanup_tools: list[str]
 ) -> None:
     name = unique_name("monitor")
     cleanup_tools.append(name)
     tool, _ = await install_running(api, make_tool_repo(tmp_path, name=name).url, name)
     [container] = docker_view.containers(name)
-    container.kill()  # by hand, behind MACHETE's back
+    assert container.exec_run(["rm", "/www/health"]).exit_code == 0
     tool = await api.wait_for_status(tool["id"], {"UNHEALTHY"}, within=30)
-    query = "query($id: ID!) { tool(id: $id) { healthChecks(last: 3) { healthy error } } }"
+    query = (
+        "query($id: ID!) { tool(id: $id) { healthChecks(last: 3) { healthy statusCode error } } }"
+    )
     checks = (await api.run(query, {"id": tool["id"]}))["tool"]["healthChecks"]
-    assert checks[0] == {"healthy": False, "error": "connection failed"}
-    assert len(checks) >= 2 and any(check["healthy"] for check in checks[1:])
-    restarted = await api.mutate("restartTool", "ToolIdInput", id=tool["id"])
-    assert restarted["errors"] == []
-    tool = await api.wait_for_status(tool["id"], {"RUNNING"})
+    assert checks[0] == {"healthy": False, "statusCode": 404, "error": "HTTP status 404"}
+    assert any(check["healthy"] for check in checks[1:])
+
+    restore = ["sh", "-c", 'echo \'{"status":"healthy"}\' > /www/health']
+    assert container.exec_run(restore).exit_code == 0
+    tool = await api.wait_for_status(tool["id"], {"RUNNING"}, within=30)
     assert await served(tool["url"] + "/health") == '{"status":"healthy"}'
 
 

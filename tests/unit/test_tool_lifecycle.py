@@ -205,15 +205,18 @@ async def test_starting_a_tool_that_was_never_built_is_a_conflict(
     assert (world.engine.started, world.engine.runs, world.background.spawned) == ([], [], [])
 
 
-async def test_start_after_stop_restarts_the_container_and_settles_health(
+async def test_start_after_stop_runs_a_fresh_container_with_current_variables(
     world: ToolWorld, lifecycle: ToolLifecycle
 ) -> None:
     tool, _ = await world.installed(built=True)
     await lifecycle.stop(MAINTAINER, tool.id)
+    await world.tool_service().set_environment(MAINTAINER, tool.id, {"GREETING": "changed"})
+    runs = len(world.engine.runs)
     started = await lifecycle.start(MAINTAINER, tool.id)
 
     assert started.status is ToolStatus.STARTING
-    assert world.engine.started == [container_name("hello")]
+    assert len(world.engine.runs) == runs + 1
+    assert world.engine.runs[-1].environment["GREETING"] == "changed"
     await world.background.run_all()
     stored = world.tool(tool.id)
     assert (stored.status, stored.desired_state) == (ToolStatus.RUNNING, DesiredState.RUNNING)

@@ -1,0 +1,60 @@
+"""Bringing a tool's container to running: start the one there is, or create it again."""
+
+from __future__ import annotations
+
+import logging
+
+from domain.errors import DomainError, EngineError, ErrorCode
+from domain.manifest.model import manifest_from_document
+from domain.ports import ContainerEngine, UnitOfWorkFactory
+from domain.runtime.model import container_name
+from domain.tools.model import Tool, ToolStatus
+from domain.tools.runtime import Launch, ToolRuntime
+
+logger = logging.getLogger(__name__)
+# A build or a start is in flight for tools in other states: leave those to it.
+SETTLED = frozenset({ToolStatus.RUNNING, ToolStatus.UNHEALTHY})
+
+
+class ContainerKeeper:
+    def __init__(self, uow: UnitOfWorkFactory, engine: ContainerEngine, runtime: ToolRuntime):
+        self._uow = uow
+        self._engine = engine
+        self._runtime = runtime
+
+    async def ensure_running(self, tool: Tool) -> bool:
+        """Start or recreate the container; True when it was not running before."""
+        name = container_name(tool.name)
+        state = await self._engine.container_state(name)
+        if state is not None and state.running:
+            return False
+        if state is not None:
+            await self._engine.start_container(name)
+        else:
+            await self.relaunch(tool)
+        return True
+
+    async def relaunch(self, tool: Tool) -> None:
+        """A new container from the current build, with the tool's variables as they are now."""
+        async with self._uow() as uow:
+            build = await uow.builds.get(tool.current_build_id)  # type: ignore[arg-type]
+            secrets = tuple(await uow.tool_secrets.for_tool(tool.id))
+        if build is None or not build.image or not build.manifest:
+            raise EngineError("The tool has no image to start.", code=ErrorCode.IMAGE_MISSING)
+        manifest = manifest_from_document(build.manifest)
+        await self._runtime.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
+
+    async def reconcile_all(self) -> list[str]:
+        """Make the engine match what should run: a container stopped or removed behind our
+        back (by hand, or by a daemon restart) is started again. Returns the tools revived."""
+        async with self._uow() as uow:
+            tools = [tool for tool in await uow.tools.running() if tool.status in SETTLED]
+        revived = []
+        for tool in tools:
+            try:
+                if await self.ensure_running(tool):
+                    revived.append(tool.name)
+                    logger.warning("tool %s was not running; started it again", tool.name)
+            except DomainError as error:
+                logger.warning("could not bring %s back: %s", tool.name, error.message)
+        return revived

@@ -1,0 +1,68 @@
+"""The reconciler: containers of tools that should run are brought back when they are not."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from domain.runtime.model import container_name
+from domain.tools.containers import ContainerKeeper
+from domain.tools.model import ToolStatus
+from domain.users.model import Role
+from tests.unit.tool_fakes import ToolWorld, a_user
+
+MAINTAINER = a_user(Role.MAINTAINER)
+NAME = container_name("hello")
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> ToolWorld:
+    return ToolWorld(tmp_path)
+
+
+def keeper(world: ToolWorld) -> ContainerKeeper:
+    return ContainerKeeper(world.uow, world.engine, world.runtime())
+
+
+async def test_a_container_removed_by_hand_is_created_again_from_the_current_build(
+    world: ToolWorld,
+) -> None:
+    _, build = await world.installed(built=True)
+    del world.engine.containers[NAME]
+    assert await keeper(world).reconcile_all() == ["hello"]
+    assert world.engine.containers[NAME].running
+    assert world.engine.runs[-1].image == build.image
+
+
+async def test_a_container_stopped_by_hand_is_started_again(world: ToolWorld) -> None:
+    await world.installed(built=True)
+    state = world.engine.containers[NAME]
+    world.engine.containers[NAME] = dataclasses.replace(state, running=False, status="exited")
+    runs = len(world.engine.runs)
+    assert await keeper(world).reconcile_all() == ["hello"]
+    assert world.engine.started == [NAME] and len(world.engine.runs) == runs
+
+
+async def test_running_containers_and_tools_meant_to_be_stopped_are_left_alone(
+    world: ToolWorld,
+) -> None:
+    tool, _ = await world.installed(built=True)
+    assert await keeper(world).reconcile_all() == []
+    await world.lifecycle().stop(MAINTAINER, tool.id)
+    assert await keeper(world).reconcile_all() == []
+    assert not world.engine.containers[NAME].running
+
+
+async def test_a_tool_being_started_or_built_is_not_touched(world: ToolWorld) -> None:
+    tool, _ = await world.installed(built=True)
+    del world.engine.containers[NAME]
+    async with world.uow() as uow:
+        stored = await uow.tools.get(tool.id)
+        assert stored is not None
+        stored.status = ToolStatus.STARTING
+        await uow.tools.save(stored)
+        await uow.commit()
+    assert await keeper(world).reconcile_all() == []
+    assert NAME not in world.engine.containers
