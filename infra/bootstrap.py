@@ -19,12 +19,14 @@ from domain.errors import DomainError
 from domain.runtime.model import NetworkMode
 from domain.system import SystemService
 from domain.tools.build_requests import BuildRequests
+from domain.tools.catalog import ToolCatalog
+from domain.tools.configuration import ToolConfiguration
 from domain.tools.containers import ContainerKeeper
 from domain.tools.health_monitor import HealthMonitor
+from domain.tools.installation import ToolInstaller
 from domain.tools.lifecycle import ToolLifecycle
 from domain.tools.policy import MIB, NANO_CPUS_PER_CPU, ToolPolicy
 from domain.tools.runtime import ToolRuntime
-from domain.tools.service import ToolService
 from domain.users.service import UserService
 from domain.version import PLATFORM_VERSION
 from infra.db.engine import SqlAlchemyDatabaseProbe, create_engine, create_session_factory
@@ -65,7 +67,9 @@ class Container:
     api_tokens: ApiTokenService
     authenticator: Authenticator
     system: SystemService
-    tools: ToolService
+    tools: ToolCatalog
+    installer: ToolInstaller
+    configuration: ToolConfiguration
     lifecycle: ToolLifecycle
     build_requests: BuildRequests
     builds: BuildService
@@ -208,7 +212,9 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
             clock,
             worker,
         ),
-        tools=ToolService(
+        tools=ToolCatalog(unit_of_work),
+        configuration=ToolConfiguration(unit_of_work, cipher, clock),
+        installer=ToolInstaller(
             unit_of_work,
             source_control,
             manifests,

@@ -23,7 +23,7 @@ class ToolMutations:
         self, info: Info[GraphQLContext, None], input: inputs.ValidateManifestInput
     ) -> p.ValidateManifestPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        tools = info.context.container.tools
+        tools = info.context.container.installer
 
         async def work() -> p.ValidateManifestPayload:
             plan = await tools.validate_manifest(actor, input.repo_url, input.ref, input.subdir)
@@ -47,7 +47,7 @@ class ToolMutations:
         )
 
         async def work() -> p.InstallToolPayload:
-            tool, build = await info.context.container.tools.install_tool(actor, command)
+            tool, build = await info.context.container.installer.install_tool(actor, command)
             return p.InstallToolPayload(
                 tool=ToolType.from_domain(tool), build=BuildType.from_domain(build)
             )
@@ -63,7 +63,7 @@ class ToolMutations:
         actor = await require_role(info, Role.MAINTAINER)
 
         async def work() -> p.SetToolEnvironmentPayload:
-            tool = await info.context.container.tools.set_environment(
+            tool = await info.context.container.configuration.set_environment(
                 actor, key(input.id, "Tool"), pairs(input.environment)
             )
             return p.SetToolEnvironmentPayload(tool=ToolType.from_domain(tool))
@@ -77,7 +77,7 @@ class ToolMutations:
         actor = await require_role(info, Role.MAINTAINER)
 
         async def work() -> p.SetToolSecretPayload:
-            tool = await info.context.container.tools.set_secret(
+            tool = await info.context.container.configuration.set_secret(
                 actor, key(input.id, "Tool"), input.name, input.value
             )
             return p.SetToolSecretPayload(tool=ToolType.from_domain(tool))
@@ -91,7 +91,7 @@ class ToolMutations:
         actor = await require_role(info, Role.MAINTAINER)
 
         async def work() -> p.DeleteToolSecretPayload:
-            tool = await info.context.container.tools.delete_secret(
+            tool = await info.context.container.configuration.delete_secret(
                 actor, key(input.id, "Tool"), input.name
             )
             return p.DeleteToolSecretPayload(tool=ToolType.from_domain(tool))

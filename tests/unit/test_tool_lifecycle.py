@@ -210,7 +210,7 @@ async def test_start_after_stop_runs_a_fresh_container_with_current_variables(
 ) -> None:
     tool, _ = await world.installed(built=True)
     await lifecycle.stop(MAINTAINER, tool.id)
-    await world.tool_service().set_environment(MAINTAINER, tool.id, {"GREETING": "changed"})
+    await world.configuration().set_environment(MAINTAINER, tool.id, {"GREETING": "changed"})
     runs = len(world.engine.runs)
     started = await lifecycle.start(MAINTAINER, tool.id)
 

@@ -35,13 +35,15 @@ from domain.runtime.model import (
     SourceSpec,
 )
 from domain.tools.build_requests import BuildRequests
+from domain.tools.catalog import ToolCatalog
 from domain.tools.commands import InstallTool
+from domain.tools.configuration import ToolConfiguration
+from domain.tools.installation import ToolInstaller
 from domain.tools.lifecycle import ToolLifecycle
 from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, ToolStatus
 from domain.tools.policy import ToolPolicy
 from domain.tools.ports_allocation import HostPortTaken
 from domain.tools.runtime import ToolRuntime
-from domain.tools.service import ToolService
 from domain.users.model import Role, User
 from tests.unit.fakes import FakeClock, FakeUnitOfWork, Store
 
@@ -609,8 +611,14 @@ class ToolWorld:
     def uow(self) -> FakeToolUnitOfWork:
         return FakeToolUnitOfWork(self.store)
 
-    def tool_service(self) -> ToolService:
-        return ToolService(
+    def catalog(self) -> ToolCatalog:
+        return ToolCatalog(self.uow)
+
+    def configuration(self) -> ToolConfiguration:
+        return ToolConfiguration(self.uow, self.cipher, self.clock)
+
+    def tool_service(self) -> ToolInstaller:
+        return ToolInstaller(
             self.uow,
             self.source,
             self.manifests,

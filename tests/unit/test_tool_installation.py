@@ -7,8 +7,8 @@ import pytest
 from domain.builds.model import BuildStatus, BuildTrigger
 from domain.errors import ErrorCode, Forbidden, ValidationFailed
 from domain.tools.commands import InstallTool
+from domain.tools.installation import ToolInstaller
 from domain.tools.model import REPO_URL_SECRET, DesiredState, ToolStatus
-from domain.tools.service import ToolService
 from domain.users.model import Role
 from tests.unit.tool_fakes import ToolWorld, a_user
 
@@ -22,18 +22,18 @@ def world(tmp_path: Path) -> ToolWorld:
 
 
 @pytest.fixture
-def tools(world: ToolWorld) -> ToolService:
+def tools(world: ToolWorld) -> ToolInstaller:
     return world.tool_service()
 
 
-async def test_a_viewer_may_not_install_a_tool(world: ToolWorld, tools: ToolService) -> None:
+async def test_a_viewer_may_not_install_a_tool(world: ToolWorld, tools: ToolInstaller) -> None:
     with pytest.raises(Forbidden):
         await tools.install_tool(a_user(Role.VIEWER, "vera"), InstallTool(REPO))
     assert (world.store.tools, world.store.builds, world.signals.queued) == ({}, {}, [])
 
 
 async def test_every_invalid_input_is_reported_at_once(
-    world: ToolWorld, tools: ToolService
+    world: ToolWorld, tools: ToolInstaller
 ) -> None:
     command = InstallTool(
         "ftp://git.example.com/team/hello.git",
@@ -55,7 +55,7 @@ async def test_every_invalid_input_is_reported_at_once(
 
 
 async def test_name_and_variable_problems_are_reported_together_for_a_valid_source(
-    world: ToolWorld, tools: ToolService
+    world: ToolWorld, tools: ToolInstaller
 ) -> None:
     command = InstallTool(REPO, name="-x", environment={"A B": "1"}, secrets={"PORT": "s"})
     with pytest.raises(ValidationFailed) as caught:
@@ -69,7 +69,7 @@ async def test_name_and_variable_problems_are_reported_together_for_a_valid_sour
 
 
 async def test_the_name_is_derived_from_the_repository_url_when_omitted(
-    tools: ToolService,
+    tools: ToolInstaller,
 ) -> None:
     tool, _ = await tools.install_tool(
         MAINTAINER, InstallTool("https://git.example.com/team/My_Tool.git")
@@ -78,7 +78,7 @@ async def test_the_name_is_derived_from_the_repository_url_when_omitted(
 
 
 async def test_a_second_tool_with_the_same_name_is_refused_as_name_taken(
-    world: ToolWorld, tools: ToolService
+    world: ToolWorld, tools: ToolInstaller
 ) -> None:
     await tools.install_tool(MAINTAINER, InstallTool(REPO))
     with pytest.raises(ValidationFailed) as caught:
@@ -88,7 +88,7 @@ async def test_a_second_tool_with_the_same_name_is_refused_as_name_taken(
 
 
 async def test_two_tools_get_different_free_host_ports(
-    world: ToolWorld, tools: ToolService
+    world: ToolWorld, tools: ToolInstaller
 ) -> None:
     low = world.policy.port_range[0]
     world.ports.busy = {low + 1}  # something else listens there
@@ -99,7 +99,7 @@ async def test_two_tools_get_different_free_host_ports(
 
 
 async def test_a_credential_bearing_url_is_stored_only_encrypted(
-    world: ToolWorld, tools: ToolService
+    world: ToolWorld, tools: ToolInstaller
 ) -> None:
     secret_url = "https://alice:s3cret-token@git.example.com/team/hello.git"
     command = InstallTool(secret_url, secrets={"API_KEY": "k-123"})
@@ -110,12 +110,12 @@ async def test_a_credential_bearing_url_is_stored_only_encrypted(
     sealed = world.store.tool_secrets[(tool.id, REPO_URL_SECRET)].ciphertext
     assert b"s3cret-token" not in sealed
     assert world.cipher.decrypt(sealed) == secret_url
-    assert await tools.secret_names(tool.id) == ["API_KEY"]
+    assert await world.catalog().secret_names(tool.id) == ["API_KEY"]
     assert all("s3cret" not in repr(event.detail) for event in world.store.audit)
 
 
 async def test_a_url_without_credentials_keeps_no_internal_secret(
-    world: ToolWorld, tools: ToolService
+    world: ToolWorld, tools: ToolInstaller
 ) -> None:
     tool, _ = await tools.install_tool(MAINTAINER, InstallTool(REPO))
     assert world.store.tool_secrets == {}
@@ -123,7 +123,7 @@ async def test_a_url_without_credentials_keeps_no_internal_secret(
 
 
 async def test_install_queues_build_number_one_and_signals_only_after_commit(
-    world: ToolWorld, tools: ToolService
+    world: ToolWorld, tools: ToolInstaller
 ) -> None:
     tool, build = await tools.install_tool(MAINTAINER, InstallTool(REPO, ref="main"))
 
@@ -140,7 +140,7 @@ async def test_install_queues_build_number_one_and_signals_only_after_commit(
 
 
 async def test_the_same_idempotency_key_replays_the_same_build(
-    world: ToolWorld, tools: ToolService
+    world: ToolWorld, tools: ToolInstaller
 ) -> None:
     command = InstallTool(REPO, idempotency_key="install-1")
     first_tool, first = await tools.install_tool(MAINTAINER, command)
@@ -150,7 +150,7 @@ async def test_the_same_idempotency_key_replays_the_same_build(
 
 
 async def test_a_different_idempotency_key_for_the_same_name_is_name_taken(
-    tools: ToolService,
+    tools: ToolInstaller,
 ) -> None:
     await tools.install_tool(MAINTAINER, InstallTool(REPO, idempotency_key="one"))
     with pytest.raises(ValidationFailed) as caught:

@@ -1,4 +1,4 @@
-"""Installing tools, dry-run validation, environment and secrets, and reading tools."""
+"""Installing tools, and dry runs that validate a source without creating anything."""
 
 from __future__ import annotations
 
@@ -7,11 +7,10 @@ import uuid
 
 from domain.builds.model import Build, BuildTrigger
 from domain.clock import Clock
-from domain.errors import DomainError, ErrorCode, NotFound, ValidationFailed
+from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.ports import (
     BuildSignals,
     ManifestLoader,
-    PageKey,
     PortProbe,
     SecretCipher,
     SourceControl,
@@ -21,7 +20,7 @@ from domain.ports import (
 from domain.runtime.model import SourceSpec, image_tag
 from domain.tools import access
 from domain.tools.commands import InstallTool, ManifestPlan
-from domain.tools.model import REPO_URL_SECRET, HealthCheck, Tool, ToolSecret, ToolStatus
+from domain.tools.model import REPO_URL_SECRET, Tool, ToolSecret
 from domain.tools.naming import name_from_repo_url, name_problems, variable_problems
 from domain.tools.policy import ToolPolicy
 from domain.tools.ports_allocation import HostPortTaken, allocate_host_port
@@ -31,7 +30,7 @@ from domain.users.model import User
 PORT_ATTEMPTS = 5
 
 
-class ToolService:
+class ToolInstaller:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
@@ -164,89 +163,5 @@ class ToolService:
             pids_limit=self._policy.pids_limit,
         )
 
-    async def set_environment(
-        self, actor: User, tool_id: uuid.UUID, environment: dict[str, str]
-    ) -> Tool:
-        """Replace the tool's variables; they apply from the next start, restart or build."""
-        access.require_operator(actor)
-        problems = variable_problems(environment, ("environment",))
-        if problems:
-            raise ValidationFailed(problems)
-        async with self._uow() as uow:
-            tool = await self._locked(uow, tool_id)
-            tool.environment = dict(environment)
-            tool.updated_at = self._clock.now()
-            await uow.tools.save(tool)
-            keys = sorted(environment)
-            await uow.audit.record(
-                access.event(actor, "tool.environment_set", tool, tool.updated_at, keys=keys)
-            )
-            await uow.commit()
-        return tool
-
-    async def set_secret(self, actor: User, tool_id: uuid.UUID, name: str, value: str) -> Tool:
-        access.require_operator(actor)
-        problems = variable_problems({name: value}, ("name",), "Secret")
-        if problems:
-            raise ValidationFailed(problems)
-        async with self._uow() as uow:
-            tool = await self._locked(uow, tool_id)
-            await uow.tool_secrets.put(self._seal(tool.id, name, value))
-            now = self._clock.now()
-            await uow.audit.record(access.event(actor, "tool.secret_set", tool, now, name=name))
-            await uow.commit()
-        return tool
-
-    async def delete_secret(self, actor: User, tool_id: uuid.UUID, name: str) -> Tool:
-        access.require_operator(actor)
-        async with self._uow() as uow:
-            tool = await self._locked(uow, tool_id)
-            if name == REPO_URL_SECRET or not await uow.tool_secrets.delete(tool.id, name):
-                raise NotFound(f"The tool has no secret named {name!r}.", field=("name",))
-            now = self._clock.now()
-            await uow.audit.record(access.event(actor, "tool.secret_deleted", tool, now, name=name))
-            await uow.commit()
-        return tool
-
     def _seal(self, tool_id: uuid.UUID, name: str, value: str) -> ToolSecret:
         return ToolSecret(tool_id, name, self._cipher.encrypt(value), self._clock.now())
-
-    async def _locked(self, uow: UnitOfWork, tool_id: uuid.UUID) -> Tool:
-        tool = await uow.tools.lock(tool_id)
-        if tool is None:
-            raise NotFound("No tool with this id.", field=("id",))
-        return tool
-
-    # Reads: any signed-in user.
-
-    async def get(self, tool_id: uuid.UUID) -> Tool | None:
-        async with self._uow() as uow:
-            return await uow.tools.get(tool_id)
-
-    async def get_by_name(self, name: str) -> Tool | None:
-        async with self._uow() as uow:
-            return await uow.tools.get_by_name(name)
-
-    async def tools_by_ids(self, tool_ids: list[uuid.UUID]) -> list[Tool]:
-        async with self._uow() as uow:
-            return await uow.tools.get_many(tool_ids)
-
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: ToolStatus | None = None,
-        category: str | None = None,
-        search: str | None = None,
-    ) -> list[Tool]:
-        async with self._uow() as uow:
-            return await uow.tools.page(limit + 1, after, status, category, search)
-
-    async def secret_names(self, tool_id: uuid.UUID) -> list[str]:
-        async with self._uow() as uow:
-            secrets = await uow.tool_secrets.for_tool(tool_id)
-        return [secret.name for secret in secrets if secret.name != REPO_URL_SECRET]
-
-    async def health_checks(self, tool_id: uuid.UUID, last: int) -> list[HealthCheck]:
-        async with self._uow() as uow:
-            return await uow.health_checks.latest(tool_id, last)

@@ -1,0 +1,47 @@
+"""The unit of work: one transaction per use case."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Protocol, Self
+
+from domain.ports.accounts import (
+    ApiTokenRepository,
+    AuditLog,
+    RefreshTokenRepository,
+    UserRepository,
+)
+from domain.ports.tool_store import (
+    BuildLogRepository,
+    BuildRepository,
+    HealthCheckRepository,
+    ToolRepository,
+    ToolSecretRepository,
+)
+
+
+class UnitOfWork(Protocol):
+    """One transaction: rolled back on exit unless `commit` was called."""
+
+    users: UserRepository
+    refresh_tokens: RefreshTokenRepository
+    api_tokens: ApiTokenRepository
+    audit: AuditLog
+    tools: ToolRepository
+    tool_secrets: ToolSecretRepository
+    builds: BuildRepository
+    build_logs: BuildLogRepository
+    health_checks: HealthCheckRepository
+
+    async def __aenter__(self) -> Self: ...
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+    async def commit(self) -> None: ...
+
+
+class UnitOfWorkFactory(Protocol):
+    def __call__(self) -> UnitOfWork: ...
