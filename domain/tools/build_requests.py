@@ -52,6 +52,17 @@ class BuildRequests:
     async def rollback(self, actor: User, command: Rollback) -> tuple[Tool, Build]:
         """Run an earlier successful build's image again (no clone, no image build)."""
         access.require_operator(actor)
+        # Ask the engine first, outside the transaction: no lock is held across its I/O.
+        async with self._uow() as uow:
+            target = await uow.builds.get(command.build_id)
+        if target is not None and target.image and not await self._engine.image_exists(
+            target.image
+        ):
+            raise DomainError(
+                f"The image of build #{target.number} is gone.",
+                code=ErrorCode.IMAGE_MISSING,
+                field=("buildId",),
+            )
         async with self._uow() as uow:
             tool = await locked_tool(uow, command.tool_id)
             target = await uow.builds.get(command.build_id)
@@ -61,12 +72,6 @@ class BuildRequests:
                 raise DomainError(
                     "Only a build that succeeded can be rolled back to.",
                     code=ErrorCode.CONFLICT,
-                    field=("buildId",),
-                )
-            if not await self._engine.image_exists(target.image):
-                raise DomainError(
-                    f"The image of build #{target.number} is gone.",
-                    code=ErrorCode.IMAGE_MISSING,
                     field=("buildId",),
                 )
             build = await self._queue(uow, actor, tool, BuildTrigger.ROLLBACK, target.ref, None)
