@@ -125,8 +125,8 @@ async def measure(lines: int, url: str) -> None:
     engine = create_engine(url)
     sessions = create_session_factory(engine)
 
-    def uow_factory() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(sessions)
+    def uow_factory(*, read_only: bool = False) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(sessions, read_only=read_only)
 
     try:
         fast = await batched(uow_factory, lines)

@@ -150,8 +150,8 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
     engine = create_engine(settings.resolved_database_url)
     session_factory = create_session_factory(engine)
 
-    def unit_of_work() -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory)
+    def unit_of_work(*, read_only: bool = False) -> SqlAlchemyUnitOfWork:
+        return SqlAlchemyUnitOfWork(session_factory, read_only=read_only)
 
     hasher = Argon2PasswordHasher()
     codec = PyJWTCodec(

@@ -60,11 +60,11 @@ class ApiTokenService:
         return token
 
     async def list_for(self, actor: User) -> list[ApiToken]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.api_tokens.list_for_user(actor.id)
 
     async def get(self, actor: User, token_id: uuid.UUID) -> ApiToken | None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             token = await uow.api_tokens.get(token_id)
         if token is None or (token.user_id != actor.id and not actor.is_admin):
             return None

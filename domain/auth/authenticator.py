@@ -31,7 +31,7 @@ class Authenticator:
             claims = self._codec.decode(bearer)
         except InvalidToken as error:
             raise Unauthenticated(str(error)) from None
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user = await uow.users.get(claims.user_id)
             if user is None or not user.is_active:
                 raise Unauthenticated("The account is not active.")
@@ -41,7 +41,7 @@ class Authenticator:
 
     async def _by_api_token(self, bearer: str) -> User:
         now = self._clock.now()
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             token = await uow.api_tokens.get_by_hash(opaque_tokens.digest(bearer))
             if token is None or not token.is_usable(now):
                 raise Unauthenticated("The API token is invalid, expired or revoked.")

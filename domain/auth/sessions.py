@@ -66,7 +66,7 @@ class SessionService:
         await self._decoy()
 
     async def _verified_user(self, username: str, password: str) -> User | None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             user = await uow.users.get_by_username(username)
         # Verify against a decoy when the user is unknown so that timing reveals nothing.
         stored_hash = user.password_hash if user else await self._decoy()

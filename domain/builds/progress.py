@@ -38,7 +38,7 @@ class BuildProgress:
         self.launch_attempted = False
 
     async def build(self) -> Build:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             build = await uow.builds.get(self._build_id)
         if build is None:
             raise LookupError(f"build {self._build_id} is gone")
@@ -49,7 +49,7 @@ class BuildProgress:
 
     async def secrets(self) -> tuple[ToolSecret, ...]:
         build = await self.build()
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return tuple(await uow.tool_secrets.for_tool(build.tool_id))
 
     async def advance(self, status: BuildStatus) -> Tool:

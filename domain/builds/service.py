@@ -15,15 +15,15 @@ class BuildService:
         self._uow = uow
 
     async def get(self, build_id: uuid.UUID) -> Build | None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.builds.get(build_id)
 
     async def builds_by_ids(self, build_ids: list[uuid.UUID]) -> list[Build]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.builds.get_many(build_ids)
 
     async def latest_for_tools(self, tool_ids: list[uuid.UUID]) -> list[Build]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.builds.latest_for_tools(tool_ids)
 
     async def page(
@@ -34,9 +34,9 @@ class BuildService:
         tool_id: uuid.UUID | None = None,
     ) -> list[Build]:
         """Newest first; one extra row tells the caller whether another page exists."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.builds.page(limit + 1, after, status, tool_id)
 
     async def log_lines(self, build_id: uuid.UUID, after: int, limit: int) -> list[LogLine]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.build_logs.read(build_id, max(after, 0), min(limit, MAX_LOG_PAGE))

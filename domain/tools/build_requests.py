@@ -53,10 +53,12 @@ class BuildRequests:
         """Run an earlier successful build's image again (no clone, no image build)."""
         access.require_operator(actor)
         # Ask the engine first, outside the transaction: no lock is held across its I/O.
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             target = await uow.builds.get(command.build_id)
-        if target is not None and target.image and not await self._engine.image_exists(
-            target.image
+        if (
+            target is not None
+            and target.image
+            and not await self._engine.image_exists(target.image)
         ):
             raise DomainError(
                 f"The image of build #{target.number} is gone.",

@@ -16,15 +16,15 @@ class ToolCatalog:
         self._uow = uow
 
     async def get(self, tool_id: uuid.UUID) -> Tool | None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.tools.get(tool_id)
 
     async def get_by_name(self, name: str) -> Tool | None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.tools.get_by_name(name)
 
     async def tools_by_ids(self, tool_ids: list[uuid.UUID]) -> list[Tool]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.tools.get_many(tool_ids)
 
     async def page(
@@ -35,14 +35,14 @@ class ToolCatalog:
         category: str | None = None,
         search: str | None = None,
     ) -> list[Tool]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.tools.page(limit + 1, after, status, category, search)
 
     async def secret_names(self, tool_id: uuid.UUID) -> list[str]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             secrets = await uow.tool_secrets.for_tool(tool_id)
         return [secret.name for secret in secrets if secret.name != REPO_URL_SECRET]
 
     async def health_checks(self, tool_id: uuid.UUID, last: int) -> list[HealthCheck]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.health_checks.latest(tool_id, last)

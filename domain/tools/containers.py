@@ -36,7 +36,7 @@ class ContainerKeeper:
 
     async def relaunch(self, tool: Tool) -> None:
         """A new container from the current build, with the tool's variables as they are now."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             build = await uow.builds.get(tool.current_build_id)  # type: ignore[arg-type]
             secrets = tuple(await uow.tool_secrets.for_tool(tool.id))
         if build is None or not build.image or not build.manifest:
@@ -47,7 +47,7 @@ class ContainerKeeper:
     async def reconcile_all(self) -> list[str]:
         """Make the engine match what should run: a container stopped or removed behind our
         back (by hand, or by a daemon restart) is started again. Returns the tools revived."""
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             tools = [tool for tool in await uow.tools.running() if tool.status in SETTLED]
         revived = []
         for tool in tools:

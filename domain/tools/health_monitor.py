@@ -25,7 +25,7 @@ class HealthMonitor:
         self._history_size = history_size
 
     async def check_all(self) -> None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             tools = [tool for tool in await uow.tools.running() if tool.status in MONITORED]
         for tool in tools:
             try:

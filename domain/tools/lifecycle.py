@@ -135,7 +135,7 @@ class ToolLifecycle:
         return tool
 
     async def _cancel_builds(self, actor: User, tool: Tool) -> None:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             active = await uow.builds.active_for_tool(tool.id)
         for build in active:
             if build.cancel_requested_at is None:
@@ -143,7 +143,7 @@ class ToolLifecycle:
         deadline = asyncio.get_running_loop().time() + CANCEL_WAIT_SECONDS
         while active and asyncio.get_running_loop().time() < deadline:
             await asyncio.sleep(0.2)
-            async with self._uow() as uow:
+            async with self._uow(read_only=True) as uow:
                 active = await uow.builds.active_for_tool(tool.id)
         if active:
             raise DomainError(
@@ -151,7 +151,7 @@ class ToolLifecycle:
             )
 
     async def _get(self, tool_id: uuid.UUID) -> Tool:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             tool = await uow.tools.get(tool_id)
         if tool is None or tool.is_being_removed:
             raise NotFound("No tool with this id.", field=("id",))

@@ -57,7 +57,7 @@ class UserService:
             raise
 
     async def _has_active_admin(self) -> bool:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.users.count_active_admins() > 0
 
     async def update_user(self, actor: User, command: UpdateUser) -> User:
@@ -89,11 +89,11 @@ class UserService:
     async def get_user(self, actor: User, user_id: uuid.UUID) -> User | None:
         if actor.id != user_id and not actor.is_admin:
             raise Forbidden("Only an admin can read other users.")
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.users.get(user_id)
 
     async def users_by_ids(self, user_ids: list[uuid.UUID]) -> list[User]:
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.users.get_many(user_ids)
 
     async def list_users(self, actor: User, limit: int, after: UserPageKey | None) -> list[User]:
@@ -102,7 +102,7 @@ class UserService:
             raise Forbidden("Only an admin can list users.")
         if limit < 0 or limit > MAX_PAGE_SIZE:
             raise DomainError(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", field=("first",))
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             return await uow.users.page(limit + 1, after)
 
     async def _new_password_hash(
@@ -119,7 +119,7 @@ class UserService:
                     code=ErrorCode.INVALID_CREDENTIALS,
                     field=("currentPassword",),
                 )
-        async with self._uow() as uow:
+        async with self._uow(read_only=True) as uow:
             target = await uow.users.get(command.user_id)
         username = target.username if target else ""
         problems = validation.password_problems(command.password, username=username)

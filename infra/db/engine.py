@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncEngine, async_sessionmaker, create_async_engine
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+READ_ONLY_OPTION = "machete_read_only"
 PROBE_TIMEOUT_SECONDS = 3
 
 
@@ -19,7 +20,7 @@ def create_engine(url: str) -> AsyncEngine:
     if parsed.get_backend_name() == "sqlite":
         engine = create_async_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
         event.listen(engine.sync_engine, "connect", _configure_sqlite)
-        event.listen(engine.sync_engine, "begin", _begin_immediately)
+        event.listen(engine.sync_engine, "begin", _begin)
         return engine
     return create_async_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
 
@@ -37,10 +38,12 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     dbapi_connection.isolation_level = None
 
 
-def _begin_immediately(connection: Any) -> None:
+def _begin(connection: Any) -> None:
     # SQLite has no row locks: a transaction that reads and then writes must hold the write
     # lock from its start, or two of them can both act on what they read (lost updates).
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # Read-only units of work begin deferred, so readers never queue behind writers.
+    read_only = connection.get_execution_options().get(READ_ONLY_OPTION, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def create_session_factory(engine: AsyncEngine) -> async_sessionmaker:
@@ -56,7 +59,8 @@ class SqlAlchemyDatabaseProbe:
         try:
             async with asyncio.timeout(PROBE_TIMEOUT_SECONDS):
                 async with self._engine.connect() as connection:
-                    await connection.execute(text("SELECT 1"))
+                    reader = await connection.execution_options(**{READ_ONLY_OPTION: True})
+                    await reader.execute(text("SELECT 1"))
         except (TimeoutError, OSError, SQLAlchemyError):
             return False
         return True

@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from infra.db.engine import READ_ONLY_OPTION
 from infra.db.repositories.audit import SqlAlchemyAuditLog
 from infra.db.repositories.builds import SqlAlchemyBuildLogRepository, SqlAlchemyBuildRepository
 from infra.db.repositories.health import SqlAlchemyHealthCheckRepository
@@ -19,12 +20,17 @@ from infra.db.repositories.users import SqlAlchemyUserRepository
 
 
 class SqlAlchemyUnitOfWork:
-    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(
+        self, session_factory: async_sessionmaker[AsyncSession], *, read_only: bool = False
+    ) -> None:
         self._session_factory = session_factory
+        self._read_only = read_only
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
+        if self._read_only:
+            await self._session.connection(execution_options={READ_ONLY_OPTION: True})
         self.users = SqlAlchemyUserRepository(self._session)
         self.refresh_tokens = SqlAlchemyRefreshTokenRepository(self._session)
         self.api_tokens = SqlAlchemyApiTokenRepository(self._session)
@@ -51,4 +57,6 @@ class SqlAlchemyUnitOfWork:
 
     async def commit(self) -> None:
         assert self._session is not None
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         await self._session.commit()

@@ -48,7 +48,7 @@ def make_build(tool: Tool, number: int, queued_at: datetime = NOW, **fields: obj
 @pytest.fixture
 def uow(container: Container):
     factory = create_session_factory(container.engine)
-    return lambda: SqlAlchemyUnitOfWork(factory)
+    return lambda **_: SqlAlchemyUnitOfWork(factory)
 
 
 @pytest.fixture

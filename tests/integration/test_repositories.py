@@ -23,7 +23,7 @@ def make_user(name: str, created_at: datetime = NOW, role: Role = Role.VIEWER) -
 @pytest.fixture
 def uow(container: Container):
     factory = create_session_factory(container.engine)
-    return lambda: SqlAlchemyUnitOfWork(factory)
+    return lambda **_: SqlAlchemyUnitOfWork(factory)
 
 
 async def test_a_user_round_trips_with_aware_utc_timestamps(uow) -> None:

@@ -46,7 +46,7 @@ def make_tool(
 @pytest.fixture
 def uow(container: Container):
     factory = create_session_factory(container.engine)
-    return lambda: SqlAlchemyUnitOfWork(factory)
+    return lambda **_: SqlAlchemyUnitOfWork(factory)
 
 
 async def add_tools(uow, *tools: Tool) -> None:

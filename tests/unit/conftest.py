@@ -35,7 +35,7 @@ def codec() -> PyJWTCodec:
 
 @pytest.fixture
 def users(store: Store, clock: FakeClock) -> UserService:
-    return UserService(lambda: FakeUnitOfWork(store), FakePasswordHasher(), clock)
+    return UserService(lambda **_: FakeUnitOfWork(store), FakePasswordHasher(), clock)
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def sessions(store: Store, clock: FakeClock, codec: PyJWTCodec) -> SessionServic
         ),
     )
     return SessionService(
-        lambda: FakeUnitOfWork(store),
+        lambda **_: FakeUnitOfWork(store),
         FakePasswordHasher(),
         codec,
         clock,
@@ -61,12 +61,12 @@ def sessions(store: Store, clock: FakeClock, codec: PyJWTCodec) -> SessionServic
 
 @pytest.fixture
 def authenticator(store: Store, clock: FakeClock, codec: PyJWTCodec) -> Authenticator:
-    return Authenticator(lambda: FakeUnitOfWork(store), codec, clock)
+    return Authenticator(lambda **_: FakeUnitOfWork(store), codec, clock)
 
 
 @pytest.fixture
 def api_tokens(store: Store, clock: FakeClock) -> ApiTokenService:
-    return ApiTokenService(lambda: FakeUnitOfWork(store), clock)
+    return ApiTokenService(lambda **_: FakeUnitOfWork(store), clock)
 
 
 @pytest.fixture

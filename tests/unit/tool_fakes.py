@@ -608,7 +608,7 @@ class ToolWorld:
         self.files = FakeToolFiles(self.workspace / "data")
         self.signals = FakeSignals(self.store)
 
-    def uow(self) -> FakeToolUnitOfWork:
+    def uow(self, *, read_only: bool = False) -> FakeToolUnitOfWork:
         return FakeToolUnitOfWork(self.store)
 
     def catalog(self) -> ToolCatalog:
