@@ -128,6 +128,16 @@ class BuildLogWriter:
                     raise
                 await asyncio.sleep(RETRY_SECONDS)
 
+    async def abandon(self) -> None:
+        """Stop without storing what is buffered (the build is no longer this writer's)."""
+        self._closing = True
+        self._wake.set()
+        if self._task is not None:
+            self._task.cancel()
+            await asyncio.gather(self._task, return_exceptions=True)
+            self._task = None
+        self._pending.clear()
+
     def _append_drop_summary(self) -> None:
         if self._dropped:
             self._next_seq += 1

@@ -73,7 +73,11 @@ class BuildPipeline:
         try:
             await self._run_guarded(progress, build, log, control)
         finally:
-            await asyncio.shield(log.close())
+            if control.stop_reason == "lease_lost":
+                # The reaper (or another worker) writes this build's log now.
+                await log.abandon()
+            else:
+                await asyncio.shield(log.close())
 
     async def _run_guarded(
         self, progress: BuildProgress, build: Build, log: BuildLogWriter, control: BuildControl
@@ -109,12 +113,17 @@ class BuildPipeline:
         await asyncio.shield(self._cancel(progress, log))
 
     async def _cancel(self, progress: BuildProgress, log: BuildLogWriter) -> None:
-        """Undo what the build did: its container (if it got that far) and its image."""
+        """Undo what the build did (its container, if it got that far, and its image); the
+        cancel is recorded whatever the engine says."""
         build, tool = await progress.build(), await progress.tool()
-        if progress.launch_attempted:
-            await self._engine.remove_container(container_name(tool.name))
-        if build.image and build.trigger is not BuildTrigger.ROLLBACK:
-            await self._engine.remove_image(build.image)
+        try:
+            if progress.launch_attempted:
+                async with self._runtime.lock_for(tool.id):
+                    await self._engine.remove_container(container_name(tool.name))
+            if build.trigger is not BuildTrigger.ROLLBACK:
+                await self._engine.remove_image(image_tag(tool.name, build.number))
+        except DomainError as error:
+            log.system(f"warning: cleaning up after the cancel failed: {error.message}")
         await progress.cancel(log)
 
     async def _execute(self, progress: BuildProgress, build: Build, log: BuildLogWriter) -> None:
@@ -146,18 +155,21 @@ class BuildPipeline:
             raise EngineError(
                 f"The image {build.image} no longer exists.", code=ErrorCode.IMAGE_MISSING
             )
-        if tool.desired_state is not DesiredState.RUNNING:
-            # Stopped while building: keep the new image for the next start, start nothing.
-            await self._engine.remove_container(container_name(tool.name))
-            await progress.mark_launched()
-            await progress.finish_stopped(log)
-            return
         manifest = manifest_from_document(build.manifest)
-        log.system(f"Starting {tool.name} on {tool.url} (health check {manifest.health_check})")
         secrets = await progress.secrets()
-        progress.launch_attempted = True
-        await self._runtime.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
-        await progress.mark_launched()
+        # Under the tool's lock, a stop either came before (and is seen here) or waits.
+        async with self._runtime.lock_for(tool.id):
+            tool = await progress.tool()
+            if tool.desired_state is not DesiredState.RUNNING:
+                # Stopped while building: keep the new image for the next start, start nothing.
+                await self._engine.remove_container(container_name(tool.name))
+                await progress.mark_launched()
+                await progress.finish_stopped(log)
+                return
+            log.system(f"Starting {tool.name} on {tool.url} (health {manifest.health_check})")
+            progress.launch_attempted = True
+            await self._runtime.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
+            await progress.mark_launched()
         result = await self._runtime.wait_until_healthy(await progress.tool())
         await progress.finish_start(log, result)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from domain.builds.log_writer import BuildLogWriter
 from domain.builds.model import Build, BuildPhase, BuildStatus
@@ -27,6 +28,29 @@ class Before:
 
     status: ToolStatus
     current_build_id: uuid.UUID | None
+    commit_sha: str | None = None
+    manifest: dict[str, Any] | None = None
+    ref: str | None = None
+    description: str | None = None
+    category: str | None = None
+
+    @classmethod
+    def of(cls, tool: Tool) -> Before:
+        return cls(
+            tool.status,
+            tool.current_build_id,
+            tool.commit_sha,
+            tool.manifest,
+            tool.ref,
+            tool.description,
+            tool.category,
+        )
+
+    def restore_image(self, tool: Tool) -> None:
+        """Point the tool back at the image it ran before this build."""
+        tool.current_build_id, tool.commit_sha = self.current_build_id, self.commit_sha
+        tool.manifest, tool.ref = self.manifest, self.ref
+        tool.description, tool.category = self.description, self.category
 
 
 class BuildProgress:
@@ -55,7 +79,7 @@ class BuildProgress:
     async def advance(self, status: BuildStatus) -> Tool:
         def step(build: Build, tool: Tool) -> None:
             if self.before is None:
-                self.before = Before(tool.status, tool.current_build_id)
+                self.before = Before.of(tool)
             build.advance(status, self._clock.now())
             if status is BuildStatus.STARTING:
                 tool.status = ToolStatus.STARTING
@@ -124,6 +148,7 @@ class BuildProgress:
                     now,
                 )
                 tool.status = ToolStatus.UNHEALTHY
+            stopped_meanwhile(tool)
 
         async with self._uow() as uow:
             build, tool = await self._load(uow)
@@ -138,10 +163,12 @@ class BuildProgress:
 
         def step(build: Build, tool: Tool) -> None:
             build.fail(build.phase, code, message, self._clock.now())
-            if self.launch_attempted or self.before is None or self.before.current_build_id is None:
+            before = self.before
+            if self.launch_attempted or before is None or before.current_build_id is None:
                 tool.status = ToolStatus.FAILED
             else:
-                tool.status = self.before.status
+                tool.status = before.status
+            stopped_meanwhile(tool)
 
         await self._change(step)
 
@@ -151,14 +178,16 @@ class BuildProgress:
 
         def step(build: Build, tool: Tool) -> None:
             build.cancel(self._clock.now())
-            before = self.before or Before(tool.status, tool.current_build_id)
+            before = self.before or Before.of(tool)
             if self.launch_attempted:
-                # Its container was removed: back to the previous image, not running.
-                tool.current_build_id = before.current_build_id
+                before.restore_image(tool)  # its container was removed
             if self.launch_attempted or before.current_build_id is None:
-                tool.status, tool.desired_state = ToolStatus.STOPPED, DesiredState.STOPPED
+                tool.status = ToolStatus.STOPPED
+                if not tool.is_being_removed:
+                    tool.desired_state = DesiredState.STOPPED
             else:
                 tool.status = before.status
+            stopped_meanwhile(tool)
 
         await self._change(step)
 
@@ -174,6 +203,7 @@ class BuildProgress:
             build.lease_expires_at = None
             if self.before is not None:
                 tool.status = self.before.status
+            stopped_meanwhile(tool)
 
         await self._change(step)
 
@@ -200,6 +230,12 @@ class BuildProgress:
         if tool is None or build is None:
             raise LookupError(f"build {self._build_id} or its tool is gone")
         return build, tool
+
+
+def stopped_meanwhile(tool: Tool) -> None:
+    """A user's stop during the build wins over whatever status the build would leave."""
+    if tool.desired_state is DesiredState.STOPPED:
+        tool.status = ToolStatus.STOPPED
 
 
 def health_check(tool_id: uuid.UUID, now: object, result: HealthResult) -> HealthCheck:

@@ -74,6 +74,10 @@ class BuildRepository(Protocol):
         """Take the oldest queued build under a lease (`SKIP LOCKED` where supported)."""
         ...
 
+    async def release_claim(self, build_id: uuid.UUID, owner: str) -> None:
+        """Give back a claimed, not yet started build: queued and claimable again at once."""
+        ...
+
     async def renew_lease(self, build_id: uuid.UUID, owner: str, lease_until: datetime) -> bool:
         """Extend our lease; False when the build is no longer ours."""
         ...

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 import logging
+import uuid
 
 from domain.errors import DomainError, EngineError, ErrorCode
 from domain.manifest.model import manifest_from_document
 from domain.ports import ContainerEngine, UnitOfWorkFactory
 from domain.runtime.model import container_name
-from domain.tools.model import Tool, ToolStatus
+from domain.tools.model import DesiredState, Tool, ToolStatus
 from domain.tools.runtime import Launch, ToolRuntime
 
 logger = logging.getLogger(__name__)
 # A build or a start is in flight for tools in other states: leave those to it.
 SETTLED = frozenset({ToolStatus.RUNNING, ToolStatus.UNHEALTHY})
+MAX_REVIVAL_FAILURES = 3
 
 
 class ContainerKeeper:
@@ -21,6 +23,7 @@ class ContainerKeeper:
         self._uow = uow
         self._engine = engine
         self._runtime = runtime
+        self._failures: dict[uuid.UUID, int] = {}
 
     async def ensure_running(self, tool: Tool) -> bool:
         """Start or recreate the container; True when it was not running before."""
@@ -51,10 +54,42 @@ class ContainerKeeper:
             tools = [tool for tool in await uow.tools.running() if tool.status in SETTLED]
         revived = []
         for tool in tools:
-            try:
-                if await self.ensure_running(tool):
-                    revived.append(tool.name)
-                    logger.warning("tool %s was not running; started it again", tool.name)
-            except DomainError as error:
-                logger.warning("could not bring %s back: %s", tool.name, error.message)
+            if await self._revive(tool.id):
+                revived.append(tool.name)
         return revived
+
+    async def _revive(self, tool_id: uuid.UUID) -> bool:
+        async with self._runtime.lock_for(tool_id):
+            tool = await self._current(tool_id)
+            if tool is None:
+                return False
+            try:
+                revived = await self.ensure_running(tool)
+            except DomainError as error:
+                await self._note_failure(tool, error)
+                return False
+        self._failures.pop(tool_id, None)
+        if revived:
+            logger.warning("tool %s was not running; started it again", tool.name)
+        return revived
+
+    async def _current(self, tool_id: uuid.UUID) -> Tool | None:
+        """The tool as it is now, if it still should run (a stop or uninstall may have won)."""
+        async with self._uow(read_only=True) as uow:
+            tool = await uow.tools.get(tool_id)
+        wanted = tool is not None and tool.desired_state is DesiredState.RUNNING
+        return tool if wanted and tool.status in SETTLED and tool.has_image else None
+
+    async def _note_failure(self, tool: Tool, error: DomainError) -> None:
+        failures = self._failures.get(tool.id, 0) + 1
+        self._failures[tool.id] = failures
+        logger.warning("could not bring %s back (%d): %s", tool.name, failures, error.message)
+        if failures < MAX_REVIVAL_FAILURES:
+            return
+        self._failures.pop(tool.id, None)
+        async with self._uow() as uow:
+            current = await uow.tools.lock(tool.id)
+            if current is not None and current.status in SETTLED:
+                current.status = ToolStatus.FAILED
+                await uow.tools.save(current)
+                await uow.commit()

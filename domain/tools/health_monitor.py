@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from domain.clock import Clock
 from domain.errors import DomainError
@@ -17,8 +18,14 @@ MONITORED = frozenset({ToolStatus.RUNNING, ToolStatus.UNHEALTHY})
 
 class HealthMonitor:
     def __init__(
-        self, uow: UnitOfWorkFactory, runtime: ToolRuntime, clock: Clock, history_size: int
+        self,
+        uow: UnitOfWorkFactory,
+        runtime: ToolRuntime,
+        clock: Clock,
+        history_size: int,
+        starting_grace: timedelta = timedelta(minutes=2),
     ) -> None:
+        self._starting_grace = starting_grace
         self._uow = uow
         self._runtime = runtime
         self._clock = clock
@@ -26,12 +33,21 @@ class HealthMonitor:
 
     async def check_all(self) -> None:
         async with self._uow(read_only=True) as uow:
-            tools = [tool for tool in await uow.tools.running() if tool.status in MONITORED]
+            tools = [tool for tool in await uow.tools.running() if self._watched(tool)]
         for tool in tools:
             try:
                 await self.check(tool)
             except DomainError as error:
                 logger.warning("health check of %s failed: %s", tool.name, error.message)
+
+    def _watched(self, tool: Tool) -> bool:
+        return tool.status in MONITORED or self._stuck_starting(tool)
+
+    def _stuck_starting(self, tool: Tool) -> bool:
+        """STARTING for longer than any start takes: whatever was settling it is gone (a
+        restart of the server, say), so the monitor settles it."""
+        too_old = self._clock.now() - self._starting_grace
+        return tool.status is ToolStatus.STARTING and tool.updated_at < too_old
 
     async def check(self, tool: Tool) -> HealthResult:
         result = await self._runtime.probe(tool)
@@ -51,7 +67,8 @@ class HealthMonitor:
                 )
             )
             await uow.health_checks.prune(tool.id, self._history_size)
-            if current.status in MONITORED:
+            stuck = self._stuck_starting(current) and not await uow.builds.active_for_tool(tool.id)
+            if current.status in MONITORED or stuck:
                 current.status = ToolStatus.RUNNING if result.healthy else ToolStatus.UNHEALTHY
                 current.updated_at = now
                 await uow.tools.save(current)

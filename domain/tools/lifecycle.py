@@ -43,26 +43,36 @@ class ToolLifecycle:
         """Start a fresh container (so current variables and secrets apply); its health is
         settled in the background (RUNNING or UNHEALTHY)."""
         access.require_operator(actor)
+        async with self._runtime.lock_for(tool_id):
+            tool = await self._start_locked(actor, tool_id)
+        self._background.spawn(f"health of {tool.name}", lambda: self._settle_health(tool.id))
+        return tool
+
+    async def _start_locked(self, actor: User, tool_id: uuid.UUID) -> Tool:
         tool = await self._set_state(actor, tool_id, DesiredState.RUNNING, ToolStatus.STARTING)
         try:
             await self._containers.relaunch(tool)
         except DomainError:
             await self._set_status(tool.id, ToolStatus.FAILED, only_if=ToolStatus.STARTING)
             raise
-        self._background.spawn(f"health of {tool.name}", lambda: self._settle_health(tool.id))
         return tool
 
     async def stop(self, actor: User, tool_id: uuid.UUID) -> Tool:
+        """Record the wish first, so nothing (a build, the reconciler) starts it meanwhile."""
         access.require_operator(actor)
-        tool = await self._get(tool_id)
-        await self._engine.stop_container(container_name(tool.name))
-        return await self._set_state(actor, tool_id, DesiredState.STOPPED, ToolStatus.STOPPED)
+        async with self._runtime.lock_for(tool_id):
+            tool = await self._set_state(actor, tool_id, DesiredState.STOPPED, ToolStatus.STOPPED)
+            await self._engine.stop_container(container_name(tool.name))
+        return tool
 
     async def restart(self, actor: User, tool_id: uuid.UUID) -> Tool:
         access.require_operator(actor)
-        tool = await self._get(tool_id)
-        await self._engine.stop_container(container_name(tool.name))
-        return await self.start(actor, tool_id)
+        async with self._runtime.lock_for(tool_id):
+            tool = await self._get(tool_id)
+            await self._engine.stop_container(container_name(tool.name))
+            tool = await self._start_locked(actor, tool_id)
+        self._background.spawn(f"health of {tool.name}", lambda: self._settle_health(tool.id))
+        return tool
 
     async def _settle_health(self, tool_id: uuid.UUID) -> None:
         try:
@@ -111,8 +121,9 @@ class ToolLifecycle:
         access.require_operator(actor)
         tool = await self._mark_removed(tool_id)
         await self._cancel_builds(actor, tool)
-        await self._engine.remove_container(container_name(tool.name))
-        await self._engine.remove_tool_images(tool.name)
+        async with self._runtime.lock_for(tool_id):
+            await self._engine.remove_container(container_name(tool.name))
+            await self._engine.remove_tool_images(tool.name)
         if not keep_data:
             await asyncio.to_thread(self._files.remove, tool.name)
         async with self._uow() as uow:
@@ -122,6 +133,7 @@ class ToolLifecycle:
                 access.event(actor, "tool.uninstalled", tool, now, kept_data=keep_data)
             )
             await uow.commit()
+        self._runtime.forget(tool.id)
         return tool
 
     async def _mark_removed(self, tool_id: uuid.UUID) -> Tool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from dataclasses import dataclass
 
 from domain.clock import Clock
@@ -48,6 +49,15 @@ class ToolRuntime:
         self._cipher = cipher
         self._policy = policy
         self._clock = clock
+        self._locks: dict[uuid.UUID, asyncio.Lock] = {}
+
+    def lock_for(self, tool_id: uuid.UUID) -> asyncio.Lock:
+        """Serializes what changes one tool's container (launch, start, stop, revive, remove)
+        within this process, so none of them acts on what another is changing."""
+        return self._locks.setdefault(tool_id, asyncio.Lock())
+
+    def forget(self, tool_id: uuid.UUID) -> None:
+        self._locks.pop(tool_id, None)
 
     async def launch(self, launch: Launch) -> None:
         """Replace the tool's container with one running this image."""

@@ -64,7 +64,14 @@ class DockerContainerEngine:
             with engine_errors(action, code):
                 return work(self._shared_client())
 
-        return await asyncio.to_thread(blocking)
+        # A cancelled caller still waits for the call to end, so nothing it started (a container
+        # being created, say) can appear after the caller has cleaned up.
+        call = asyncio.ensure_future(asyncio.to_thread(blocking))
+        try:
+            return await asyncio.shield(call)
+        except asyncio.CancelledError:
+            await asyncio.gather(call, return_exceptions=True)
+            raise
 
     async def engine_version(self) -> str | None:
         return await asyncio.to_thread(self._engine_version)

@@ -78,8 +78,7 @@ class BuildWorker:
         self._stopping = True
         self._wake.set()
         for running in list(self._running.values()):
-            running.control.stop_reason = "shutdown"
-            running.task.cancel()
+            self._stop_build(running, "shutdown")  # a cancel already under way keeps its reason
         await asyncio.gather(
             *(r.task for r in list(self._running.values())), return_exceptions=True
         )
@@ -127,7 +126,7 @@ class BuildWorker:
 
     async def _release_claim(self, build: Build) -> None:
         async with self._uow() as uow:
-            await uow.builds.renew_lease(build.id, self.owner, self._clock.now())
+            await uow.builds.release_claim(build.id, self.owner)
             await uow.commit()
 
     async def _run(self, build: Build) -> None:

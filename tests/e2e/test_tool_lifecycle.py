@@ -17,7 +17,7 @@ from tests.e2e.tools import (
     unique_name,
     workspaces,
 )
-from tests.fixtures.repos import make_tool_repo
+from tests.fixtures.repos import make_tool_repo, tool_files
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -119,9 +119,12 @@ async def test_stop_start_restart_update_rollback_and_uninstall(
     assert started["errors"] == []
     tool = await api.wait_for_status(tool_id, {"RUNNING"})
     assert await served(tool["url"] + "/index.html") == "version one"
+    [before_restart] = docker_view.containers(name)
     restarted = await api.mutate("restartTool", "ToolIdInput", id=tool_id)
     assert restarted["errors"] == []
     tool = await api.wait_for_status(tool_id, {"RUNNING"})
+    [after_restart] = docker_view.containers(name)
+    assert after_restart.id != before_restart.id  # a fresh container, current settings
     assert await served(tool["url"] + "/health") == '{"status":"healthy"}'
 
     new_sha = repo.commit({"www/index.html": "version two\n"}, "second version")
@@ -208,6 +211,7 @@ async def test_cancelling_a_build_that_sleeps_ends_it_within_five_seconds(
     name = unique_name("sleepy")
     cleanup_tools.append(name)
     repo = make_tool_repo(tmp_path, name=name, dockerfile_extra='RUN ["sleep", "60"]\n')
+    on_engine_before = docker_view.engine_objects()
     payload = await api.install(repoUrl=repo.url, name=name)
     build_id = payload["build"]["id"]
     deadline = asyncio.get_running_loop().time() + 60
@@ -223,6 +227,8 @@ async def test_cancelling_a_build_that_sleeps_ends_it_within_five_seconds(
     assert asyncio.get_running_loop().time() - started < 5
     assert docker_view.images(name) == []
     assert docker_view.containers(name) == []
+    # No step container and no layer of the aborted build is left on the engine.
+    assert docker_view.engine_objects() - on_engine_before == set()
     again = await api.mutate("cancelBuild", "CancelBuildInput", id=build_id)
     assert [e["code"] for e in again["errors"]] == ["CONFLICT"]
 
@@ -339,3 +345,36 @@ async def test_uninstalling_a_tool_while_it_builds_cancels_the_build_and_removes
     assert docker_view.containers(name) == [] and docker_view.images(name) == []
     assert not (data_dir(server) / "tools" / name).exists()
     assert workspaces(server) == []
+
+
+async def test_cancelling_a_build_while_it_starts_puts_the_previous_image_back(
+    api: ToolsApi, tmp_path: Path, docker_view: DockerView, cleanup_tools: list[str]
+) -> None:
+    name = unique_name("halfway")
+    cleanup_tools.append(name)
+    repo = make_tool_repo(tmp_path, name=name, content="version one")
+    tool, first = await install_running(api, repo.url, name)
+    broken_health = tool_files(name)["machete.yml"].replace("/health", "/never-answers")
+    repo.commit({"machete.yml": broken_health, "www/index.html": "version two\n"}, "v2")
+    updated = await api.mutate("updateTool", "UpdateToolInput", id=tool["id"])
+    build_id = updated["build"]["id"]
+    deadline = asyncio.get_running_loop().time() + 60
+    while (await api.build(build_id))["status"] != "STARTING" or not await answers(tool["url"]):
+        assert asyncio.get_running_loop().time() < deadline
+        await asyncio.sleep(0.2)
+
+    cancelled = await api.mutate("cancelBuild", "CancelBuildInput", id=build_id)
+    assert cancelled["errors"] == []
+    assert (await api.wait_for_build(build_id, within=10))["status"] == "CANCELLED"
+    assert docker_view.containers(name) == []
+    assert [image.tags for image in docker_view.images(name)] == [[f"machete/{name}:1"]]
+    after = await api.tool(tool["id"])
+    assert after is not None and after["status"] == "STOPPED"
+    assert after["currentBuild"]["id"] == first["id"]
+    assert (await api.mutate("startTool", "ToolIdInput", id=tool["id"]))["errors"] == []
+    tool = await api.wait_for_status(tool["id"], {"RUNNING"})
+    assert await served(tool["url"] + "/index.html") == "version one"
+
+
+async def answers(url: str) -> bool:
+    return not await refuses_connections(url + "/index.html")

@@ -126,7 +126,16 @@ class DockerView:
         return list({c.id: c for c in [*by_label, *by_name]}.values())
 
     def images(self, tool: str) -> list[Any]:
-        return self.client.images.list(all=True, filters={"label": f"machete.tool={tool}"})
+        """Images with the tool's label or under its name (`machete/<tool>:*`)."""
+        by_label = self.client.images.list(all=True, filters={"label": f"machete.tool={tool}"})
+        by_name = self.client.images.list(name=f"machete/{tool}")
+        return list({i.id: i for i in [*by_label, *by_name]}.values())
+
+    def engine_objects(self) -> set[str]:
+        """Every container and every dangling image on the engine, to compare before/after."""
+        containers = {f"container:{c.id}" for c in self.client.containers.list(all=True)}
+        dangling = self.client.images.list(all=True, filters={"dangling": True})
+        return containers | {f"image:{i.id}" for i in dangling}
 
     def remove_everything_of(self, tool: str) -> None:
         for container in self.containers(tool):

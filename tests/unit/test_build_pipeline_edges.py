@@ -141,3 +141,45 @@ async def test_the_final_status_is_committed_after_the_last_log_line(world: Tool
     logs = world.store.logs(build.id)
     assert logs[-1].text.startswith("Build failed [IMAGE_BUILD_FAILED]")
     assert lines_at_finish == [len(logs)]  # a reader who sees FAILED sees every line
+
+
+async def test_a_cancel_during_an_uninstall_leaves_the_tool_marked_for_removal(
+    world: ToolWorld,
+) -> None:
+    world.engine.build_seconds = 30
+    tool, build = await world.installed()
+    await world.claim(build.id)
+    control = BuildControl()
+    task = asyncio.create_task(world.pipeline().run(build.id, control))
+    await asyncio.wait_for(world.engine.build_started.wait(), 5)
+    async with world.uow() as uow:
+        stored = await uow.tools.lock(tool.id)
+        assert stored is not None
+        stored.desired_state = DesiredState.REMOVED
+        await uow.tools.save(stored)
+        await uow.commit()
+
+    control.stop_reason = "cancel"
+    task.cancel()
+    await asyncio.wait_for(task, 5)
+    assert world.build(build.id).status is BuildStatus.CANCELLED
+    assert world.tool(tool.id).desired_state is DesiredState.REMOVED
+
+
+async def test_a_cancel_is_recorded_even_when_cleaning_up_fails(world: ToolWorld) -> None:
+    world.engine.build_seconds = 30
+    _, build = await world.installed()
+    await world.claim(build.id)
+
+    async def engine_down(tag: str) -> None:
+        raise EngineError("The Docker engine is not reachable.", code=ErrorCode.ENGINE_UNAVAILABLE)
+
+    world.engine.remove_image = engine_down  # type: ignore[method-assign]
+    control = BuildControl()
+    task = asyncio.create_task(world.pipeline().run(build.id, control))
+    await asyncio.wait_for(world.engine.build_started.wait(), 5)
+    control.stop_reason = "cancel"
+    task.cancel()
+    await asyncio.wait_for(task, 5)
+    assert world.build(build.id).status is BuildStatus.CANCELLED
+    assert any("cleaning up" in line.text for line in world.store.logs(build.id))

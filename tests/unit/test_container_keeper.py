@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from domain.errors import EngineError, ErrorCode
 from domain.runtime.model import container_name
 from domain.tools.containers import ContainerKeeper
 from domain.tools.model import ToolStatus
@@ -66,3 +67,22 @@ async def test_a_tool_being_started_or_built_is_not_touched(world: ToolWorld) ->
         await uow.commit()
     assert await keeper(world).reconcile_all() == []
     assert NAME not in world.engine.containers
+
+
+async def test_a_tool_that_cannot_be_brought_back_is_marked_failed_after_three_tries(
+    world: ToolWorld,
+) -> None:
+    tool, _ = await world.installed(built=True)
+    del world.engine.containers[NAME]
+
+    async def port_taken(spec: object) -> str:
+        raise EngineError("port is already allocated", code=ErrorCode.CONTAINER_START_FAILED)
+
+    world.engine.run_container = port_taken  # type: ignore[method-assign]
+    reconciler = keeper(world)
+    for _ in range(2):
+        assert await reconciler.reconcile_all() == []
+        assert world.tool(tool.id).status is ToolStatus.RUNNING
+    assert await reconciler.reconcile_all() == []
+    assert world.tool(tool.id).status is ToolStatus.FAILED
+    assert await reconciler.reconcile_all() == []  # and it stops trying

@@ -277,6 +277,12 @@ class FakeBuildRepository:
         self._rows.put(build.id, build)
         return build
 
+    async def release_claim(self, build_id: uuid.UUID, owner: str) -> None:
+        build = self._rows.get(build_id)
+        if build is not None and build.lease_owner == owner:
+            build.lease_owner, build.lease_expires_at = None, None
+            self._rows.put(build_id, build)
+
     async def renew_lease(self, build_id: uuid.UUID, owner: str, lease_until: datetime) -> bool:
         build = self._rows.get(build_id)
         if build is None or build.lease_owner != owner:

@@ -122,6 +122,13 @@ class SqlAlchemyBuildRepository:
             return None
         return await self.get(candidate)
 
+    async def release_claim(self, build_id: uuid.UUID, owner: str) -> None:
+        await self._session.execute(
+            update(BuildRow)
+            .where(BuildRow.id == build_id, BuildRow.lease_owner == owner)
+            .values(lease_owner=None, lease_expires_at=None)
+        )
+
     async def renew_lease(self, build_id: uuid.UUID, owner: str, lease_until: datetime) -> bool:
         renewed = await self._session.execute(
             update(BuildRow)
