@@ -12,7 +12,7 @@ from domain.auth.api_tokens import ApiTokenService
 from domain.auth.authenticator import Authenticator
 from domain.auth.sessions import SessionService
 from domain.auth.throttle import SignInThrottle, ThrottlePolicy
-from domain.builds.pipeline import BuildLimits, BuildPipeline
+from domain.builds.pipeline import BuildPipeline
 from domain.builds.service import BuildService
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError
@@ -25,24 +25,17 @@ from domain.tools.containers import ContainerKeeper
 from domain.tools.health_monitor import HealthMonitor
 from domain.tools.installation import ToolInstaller
 from domain.tools.lifecycle import ToolLifecycle
-from domain.tools.policy import MIB, NANO_CPUS_PER_CPU, ToolPolicy
-from domain.tools.runtime import ToolRuntime
 from domain.users.service import UserService
-from domain.version import PLATFORM_VERSION
 from infra.db.engine import SqlAlchemyDatabaseProbe, create_engine, create_session_factory
 from infra.db.migrate import is_at_head, upgrade_to_head_async
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.docker.engine import DockerContainerEngine
-from infra.files.tool_files import LocalToolFiles
-from infra.git.source_control import GitPythonSourceControl
-from infra.health.http_probe import HttpxHealthProbe
-from infra.manifest.loader import YamlManifestLoader
 from infra.net.port_probe import SocketPortProbe
 from infra.security.argon2_hasher import Argon2PasswordHasher
 from infra.security.failure_counter import InMemoryFailureCounter
 from infra.security.jwt_codec import PyJWTCodec
-from infra.security.secret_cipher import FernetSecretCipher
 from infra.settings import Mode, Settings
+from infra.tool_wiring import build_limits, tool_adapters, tool_policy
 from infra.worker.background import TaskSupervisor, every
 from infra.worker.build_worker import BuildWorker
 
@@ -121,29 +114,6 @@ def throttle_policy(settings: Settings) -> ThrottlePolicy:
     )
 
 
-def tool_policy(settings: Settings) -> ToolPolicy:
-    return ToolPolicy(
-        allow_local_repos=settings.allow_local_repos,
-        port_range=(settings.tool_port_range_start, settings.tool_port_range_end),
-        default_memory_bytes=settings.tool_default_memory_mb * MIB,
-        max_memory_bytes=settings.tool_max_memory_mb * MIB,
-        default_nano_cpus=int(settings.tool_default_cpus * NANO_CPUS_PER_CPU),
-        max_nano_cpus=int(settings.tool_max_cpus * NANO_CPUS_PER_CPU),
-        pids_limit=settings.tool_pids_limit,
-        health_timeout_seconds=settings.health_check_timeout_seconds,
-        health_history_size=settings.health_history_size,
-    )
-
-
-def build_limits(settings: Settings) -> BuildLimits:
-    return BuildLimits(
-        timeout_seconds=settings.build_timeout_seconds,
-        max_log_lines=settings.max_log_lines_per_build,
-        max_log_bytes=settings.max_log_bytes_per_build,
-        allow_local_repos=settings.allow_local_repos,
-    )
-
-
 def build_container(settings: Settings, clock: Clock | None = None) -> Container:
     clock = clock or SystemClock()
     settings.ensure_data_dir()
@@ -161,16 +131,9 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         ttl=timedelta(seconds=settings.access_token_ttl_seconds),
     )
     policy = tool_policy(settings)
-    docker_engine = DockerContainerEngine(network_mode=settings.network_mode.value)
-    source_control = GitPythonSourceControl(
-        settings.workspaces_dir,
-        timeout_seconds=settings.clone_timeout_seconds,
-        max_size_bytes=settings.max_repo_size_mb * MIB,
-    )
-    manifests = YamlManifestLoader(PLATFORM_VERSION)
-    files = LocalToolFiles(settings.tools_dir)
-    cipher = FernetSecretCipher(settings.resolved_secret_key())
-    runtime = ToolRuntime(docker_engine, files, HttpxHealthProbe(), cipher, policy, clock)
+    adapters = tool_adapters(settings, policy, clock)
+    docker_engine, source_control, manifests = adapters.docker, adapters.source, adapters.manifests
+    files, cipher, runtime = adapters.files, adapters.cipher, adapters.runtime
     pipeline = BuildPipeline(
         unit_of_work,
         source_control,

@@ -8,49 +8,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
 
 from domain.builds.log_writer import BuildLogWriter
 from domain.builds.model import Build, BuildPhase, BuildStatus
+from domain.builds.tool_snapshot import Before, health_check, stopped_meanwhile
 from domain.clock import Clock
 from domain.errors import ErrorCode
 from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.runtime.model import HealthResult
-from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, ToolStatus
+from domain.tools.model import DesiredState, Tool, ToolSecret, ToolStatus
 
 Change = Callable[[Build, Tool], None]
-
-
-@dataclass
-class Before:
-    """The tool as this build found it, to restore when the build does not finish."""
-
-    status: ToolStatus
-    current_build_id: uuid.UUID | None
-    commit_sha: str | None = None
-    manifest: dict[str, Any] | None = None
-    ref: str | None = None
-    description: str | None = None
-    category: str | None = None
-
-    @classmethod
-    def of(cls, tool: Tool) -> Before:
-        return cls(
-            tool.status,
-            tool.current_build_id,
-            tool.commit_sha,
-            tool.manifest,
-            tool.ref,
-            tool.description,
-            tool.category,
-        )
-
-    def restore_image(self, tool: Tool) -> None:
-        """Point the tool back at the image it ran before this build."""
-        tool.current_build_id, tool.commit_sha = self.current_build_id, self.commit_sha
-        tool.manifest, tool.ref = self.manifest, self.ref
-        tool.description, tool.category = self.description, self.category
 
 
 class BuildProgress:
@@ -230,20 +198,3 @@ class BuildProgress:
         if tool is None or build is None:
             raise LookupError(f"build {self._build_id} or its tool is gone")
         return build, tool
-
-
-def stopped_meanwhile(tool: Tool) -> None:
-    """A user's stop during the build wins over whatever status the build would leave."""
-    if tool.desired_state is DesiredState.STOPPED:
-        tool.status = ToolStatus.STOPPED
-
-
-def health_check(tool_id: uuid.UUID, now: object, result: HealthResult) -> HealthCheck:
-    return HealthCheck(
-        tool_id=tool_id,
-        checked_at=now,  # type: ignore[arg-type]
-        healthy=result.healthy,
-        status_code=result.status_code,
-        latency_ms=result.latency_ms,
-        error=result.error,
-    )
