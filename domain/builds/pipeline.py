@@ -116,11 +116,14 @@ class BuildPipeline:
         """Undo what the build did (its container, if it got that far, and its image); the
         cancel is recorded whatever the engine says."""
         build, tool = await progress.build(), await progress.tool()
+        if build.status.is_finished:
+            return  # it ended (or was failed by the reaper) before the cancel arrived
         try:
             if progress.launch_attempted:
                 async with self._runtime.lock_for(tool.id):
                     await self._engine.remove_container(container_name(tool.name))
-            if build.trigger is not BuildTrigger.ROLLBACK:
+            ran_before = progress.before is not None and progress.before.current_build_id
+            if build.trigger is not BuildTrigger.ROLLBACK and ran_before != build.id:
                 await self._engine.remove_image(image_tag(tool.name, build.number))
         except DomainError as error:
             log.system(f"warning: cleaning up after the cancel failed: {error.message}")

@@ -73,6 +73,8 @@ class BuildProgress:
         """The tool now runs (or, when stopped meanwhile, will run) this build's image."""
 
         def step(build: Build, tool: Tool) -> None:
+            if build.status.is_finished:
+                return  # the reaper ended it meanwhile: it no longer speaks for the tool
             tool.current_build_id = build.id
             tool.commit_sha = build.commit_sha
             tool.manifest = build.manifest
@@ -145,10 +147,12 @@ class BuildProgress:
         await log.close()
 
         def step(build: Build, tool: Tool) -> None:
+            if build.status.is_finished:
+                return  # it ended before the cancel arrived: nothing to undo
             build.cancel(self._clock.now())
             before = self.before or Before.of(tool)
-            if self.launch_attempted:
-                before.restore_image(tool)  # its container was removed
+            if self.launch_attempted or tool.current_build_id == build.id:
+                before.restore_image(tool)  # its container and image are gone
             if self.launch_attempted or before.current_build_id is None:
                 tool.status = ToolStatus.STOPPED
                 if not tool.is_being_removed:
@@ -170,6 +174,10 @@ class BuildProgress:
             build.lease_owner = None
             build.lease_expires_at = None
             if self.before is not None:
+                if tool.current_build_id == build.id:
+                    # It had started: point back at the image the tool ran before, so the
+                    # rerun starts from there again.
+                    self.before.restore_image(tool)
                 tool.status = self.before.status
             stopped_meanwhile(tool)
 

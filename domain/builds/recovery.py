@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.builds.model import Build, BuildPhase, BuildStatus, LogLine, LogStream
+from domain.builds.tool_snapshot import stopped_meanwhile
 from domain.clock import Clock
 from domain.errors import ErrorCode
 from domain.ports import UnitOfWorkFactory
@@ -46,6 +47,7 @@ class BuildRecovery:
             await uow.builds.record_log_progress(build.id, seq, size)
             if tool is not None and (phase is BuildPhase.STARTING or not tool.has_image):
                 tool.status, tool.updated_at = ToolStatus.FAILED, now
+                stopped_meanwhile(tool)
                 await uow.tools.save(tool)
             await uow.commit()
         return build

@@ -56,7 +56,27 @@ class ContainerKeeper:
         for tool in tools:
             if await self._revive(tool.id):
                 revived.append(tool.name)
+        await self._stop_unwanted()
         return revived
+
+    async def _stop_unwanted(self) -> None:
+        """A tool stopped in MACHETE stays stopped, whoever started its container."""
+        async with self._uow(read_only=True) as uow:
+            tools = await uow.tools.stopped()
+        for tool in tools:
+            name = container_name(tool.name)
+            async with self._runtime.lock_for(tool.id):
+                async with self._uow(read_only=True) as uow:
+                    current = await uow.tools.get(tool.id)
+                if current is None or current.desired_state is not DesiredState.STOPPED:
+                    continue
+                try:
+                    state = await self._engine.container_state(name)
+                    if state is not None and state.running:
+                        await self._engine.stop_container(name)
+                        logger.warning("tool %s should be stopped; stopped it", tool.name)
+                except DomainError as error:
+                    logger.warning("could not stop %s: %s", tool.name, error.message)
 
     async def _revive(self, tool_id: uuid.UUID) -> bool:
         async with self._runtime.lock_for(tool_id):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import threading
 from collections.abc import Callable
@@ -70,7 +71,9 @@ class DockerContainerEngine:
         try:
             return await asyncio.shield(call)
         except asyncio.CancelledError:
-            await asyncio.gather(call, return_exceptions=True)
+            while not call.done():  # even through repeated cancels
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await asyncio.shield(call)
             raise
 
     async def engine_version(self) -> str | None:

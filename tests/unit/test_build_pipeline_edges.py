@@ -183,3 +183,27 @@ async def test_a_cancel_is_recorded_even_when_cleaning_up_fails(world: ToolWorld
     await asyncio.wait_for(task, 5)
     assert world.build(build.id).status is BuildStatus.CANCELLED
     assert any("cleaning up" in line.text for line in world.store.logs(build.id))
+
+
+async def test_a_shutdown_after_the_new_container_started_points_the_tool_back(
+    world: ToolWorld,
+) -> None:
+    world.policy = ToolPolicy(health_timeout_seconds=30.0)
+    tool, first = await world.installed(built=True)
+    second = await rebuild(world, tool.id)
+    world.probe.results = [UNHEALTHY]
+    control = BuildControl()
+    world.engine.container_started.clear()
+    task = asyncio.create_task(world.pipeline().run(second.id, control))
+    await asyncio.wait_for(world.engine.container_started.wait(), 5)
+    await asyncio.sleep(0.05)  # mark_launched has committed; now waiting for health
+
+    control.stop_reason = "shutdown"
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(task, 5)
+
+    assert world.build(second.id).status is BuildStatus.QUEUED
+    after = world.tool(tool.id)
+    assert (after.current_build_id, after.commit_sha) == (first.id, first.commit_sha)
+    assert "machete/hello:1" in world.engine.images

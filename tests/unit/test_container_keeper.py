@@ -86,3 +86,13 @@ async def test_a_tool_that_cannot_be_brought_back_is_marked_failed_after_three_t
     assert await reconciler.reconcile_all() == []
     assert world.tool(tool.id).status is ToolStatus.FAILED
     assert await reconciler.reconcile_all() == []  # and it stops trying
+
+
+async def test_a_container_started_by_hand_for_a_stopped_tool_is_stopped_again(
+    world: ToolWorld,
+) -> None:
+    tool, _ = await world.installed(built=True)
+    await world.lifecycle().stop(MAINTAINER, tool.id)
+    await world.engine.start_container(NAME)  # behind MACHETE's back
+    assert await keeper(world).reconcile_all() == []
+    assert not world.engine.containers[NAME].running

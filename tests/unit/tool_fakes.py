@@ -170,6 +170,13 @@ class FakeToolRepository:
     async def used_host_ports(self) -> set[int]:
         return {tool.host_port for tool in self._rows.rows()}
 
+    async def stopped(self) -> list[Tool]:
+        return [
+            t
+            for t in self._rows.rows()
+            if t.desired_state is DesiredState.STOPPED and t.current_build_id is not None
+        ]
+
     async def running(self) -> list[Tool]:
         return [
             tool

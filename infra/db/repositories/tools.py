@@ -84,6 +84,13 @@ class SqlAlchemyToolRepository:
         )
         return {port for port in ports if port is not None}
 
+    async def stopped(self) -> list[Tool]:
+        query = select(ToolRow).where(
+            ToolRow.desired_state == DesiredState.STOPPED.value,
+            ToolRow.current_build_id.is_not(None),
+        )
+        return [row.to_domain() for row in await self._session.scalars(query)]
+
     async def running(self) -> list[Tool]:
         query = select(ToolRow).where(
             ToolRow.desired_state == DesiredState.RUNNING.value,
