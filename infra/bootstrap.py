@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -102,6 +103,7 @@ class Container:
     async def close(self) -> None:
         await self.worker.stop()
         await self.background.close()
+        await asyncio.to_thread(self.docker.close)
         await self.engine.dispose()
 
 

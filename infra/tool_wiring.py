@@ -28,7 +28,6 @@ def tool_policy(settings: Settings) -> ToolPolicy:
         max_nano_cpus=int(settings.tool_max_cpus * NANO_CPUS_PER_CPU),
         pids_limit=settings.tool_pids_limit,
         health_timeout_seconds=settings.health_check_timeout_seconds,
-        health_history_size=settings.health_history_size,
     )
 
 

@@ -118,7 +118,6 @@ class BuildProgress:
                     now,
                 )
                 tool.status = ToolStatus.UNHEALTHY
-            stopped_meanwhile(tool)
 
         async with self._uow() as uow:
             build, tool = await self._load(uow)
@@ -138,7 +137,6 @@ class BuildProgress:
                 tool.status = ToolStatus.FAILED
             else:
                 tool.status = before.status
-            stopped_meanwhile(tool)
 
         await self._change(step)
 
@@ -159,7 +157,6 @@ class BuildProgress:
                     tool.desired_state = DesiredState.STOPPED
             else:
                 tool.status = before.status
-            stopped_meanwhile(tool)
 
         await self._change(step)
 
@@ -179,7 +176,6 @@ class BuildProgress:
                     # rerun starts from there again.
                     self.before.restore_image(tool)
                 tool.status = self.before.status
-            stopped_meanwhile(tool)
 
         await self._change(step)
 
@@ -192,6 +188,8 @@ class BuildProgress:
         return build, tool
 
     async def _save(self, uow: UnitOfWork, build: Build, tool: Tool) -> None:
+        # Whatever a step sets, a user's stop made during the build wins.
+        stopped_meanwhile(tool)
         tool.updated_at = self._clock.now()
         await uow.builds.save(build)
         await uow.tools.save(tool)

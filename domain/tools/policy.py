@@ -18,7 +18,6 @@ class ToolPolicy:
     max_nano_cpus: int = 2 * NANO_CPUS_PER_CPU
     pids_limit: int = 256
     health_timeout_seconds: float = 60.0
-    health_history_size: int = 50
 
     def memory_for(self, requested: int | None) -> int:
         return min(requested or self.default_memory_bytes, self.max_memory_bytes)

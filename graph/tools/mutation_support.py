@@ -7,8 +7,10 @@ from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from domain.errors import DomainError, NotFound
+from domain.tools.model import Tool
 from graph.errors import user_errors
 from graph.node import key_of
+from graph.tools.types import ToolType
 
 P = TypeVar("P")
 
@@ -30,3 +32,12 @@ async def payload_of(payload: Callable[..., P], work: Callable[[], Awaitable[P]]
         return await work()
     except DomainError as error:
         return payload(errors=user_errors(error))
+
+
+async def tool_payload(payload: Callable[..., P], work: Callable[[], Awaitable[Tool]]) -> P:
+    """For mutations that answer with the tool: run the use case, wrap the tool or errors."""
+
+    async def wrapped() -> P:
+        return payload(tool=ToolType.from_domain(await work()))
+
+    return await payload_of(payload, wrapped)

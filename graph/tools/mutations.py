@@ -12,7 +12,7 @@ from graph.context import GraphQLContext
 from graph.permissions import require_role
 from graph.tools import inputs
 from graph.tools import payloads as p
-from graph.tools.mutation_support import key, pairs, payload_of
+from graph.tools.mutation_support import key, pairs, payload_of, tool_payload
 from graph.tools.types import ToolType
 
 
@@ -61,39 +61,32 @@ class ToolMutations:
         self, info: Info[GraphQLContext, None], input: inputs.SetToolEnvironmentInput
     ) -> p.SetToolEnvironmentPayload:
         actor = await require_role(info, Role.MAINTAINER)
-
-        async def work() -> p.SetToolEnvironmentPayload:
-            tool = await info.context.container.configuration.set_environment(
+        configuration = info.context.container.configuration
+        return await tool_payload(
+            p.SetToolEnvironmentPayload,
+            lambda: configuration.set_environment(
                 actor, key(input.id, "Tool"), pairs(input.environment)
-            )
-            return p.SetToolEnvironmentPayload(tool=ToolType.from_domain(tool))
-
-        return await payload_of(p.SetToolEnvironmentPayload, work)
+            ),
+        )
 
     @strawberry.mutation(description="Set a secret variable (encrypted, never readable back).")
     async def set_tool_secret(
         self, info: Info[GraphQLContext, None], input: inputs.SetToolSecretInput
     ) -> p.SetToolSecretPayload:
         actor = await require_role(info, Role.MAINTAINER)
-
-        async def work() -> p.SetToolSecretPayload:
-            tool = await info.context.container.configuration.set_secret(
-                actor, key(input.id, "Tool"), input.name, input.value
-            )
-            return p.SetToolSecretPayload(tool=ToolType.from_domain(tool))
-
-        return await payload_of(p.SetToolSecretPayload, work)
+        configuration = info.context.container.configuration
+        return await tool_payload(
+            p.SetToolSecretPayload,
+            lambda: configuration.set_secret(actor, key(input.id, "Tool"), input.name, input.value),
+        )
 
     @strawberry.mutation(description="Delete a secret variable.")
     async def delete_tool_secret(
         self, info: Info[GraphQLContext, None], input: inputs.DeleteToolSecretInput
     ) -> p.DeleteToolSecretPayload:
         actor = await require_role(info, Role.MAINTAINER)
-
-        async def work() -> p.DeleteToolSecretPayload:
-            tool = await info.context.container.configuration.delete_secret(
-                actor, key(input.id, "Tool"), input.name
-            )
-            return p.DeleteToolSecretPayload(tool=ToolType.from_domain(tool))
-
-        return await payload_of(p.DeleteToolSecretPayload, work)
+        configuration = info.context.container.configuration
+        return await tool_payload(
+            p.DeleteToolSecretPayload,
+            lambda: configuration.delete_secret(actor, key(input.id, "Tool"), input.name),
+        )

@@ -18,7 +18,7 @@ from graph.context import GraphQLContext
 from graph.permissions import require_role
 from graph.tools import inputs
 from graph.tools import payloads as p
-from graph.tools.mutation_support import key, payload_of
+from graph.tools.mutation_support import key, payload_of, tool_payload
 from graph.tools.types import ToolType
 
 P = TypeVar("P")
@@ -79,12 +79,9 @@ class ToolOperations:
     ) -> p.StartToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
         lifecycle = info.context.container.lifecycle
-
-        async def work() -> p.StartToolPayload:
-            tool = await lifecycle.start(actor, key(input.id, "Tool"))
-            return p.StartToolPayload(tool=ToolType.from_domain(tool))
-
-        return await payload_of(p.StartToolPayload, work)
+        return await tool_payload(
+            p.StartToolPayload, lambda: lifecycle.start(actor, key(input.id, "Tool"))
+        )
 
     @strawberry.mutation(description="Stop the tool's container (it stays installed).")
     async def stop_tool(
@@ -92,12 +89,9 @@ class ToolOperations:
     ) -> p.StopToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
         lifecycle = info.context.container.lifecycle
-
-        async def work() -> p.StopToolPayload:
-            tool = await lifecycle.stop(actor, key(input.id, "Tool"))
-            return p.StopToolPayload(tool=ToolType.from_domain(tool))
-
-        return await payload_of(p.StopToolPayload, work)
+        return await tool_payload(
+            p.StopToolPayload, lambda: lifecycle.stop(actor, key(input.id, "Tool"))
+        )
 
     @strawberry.mutation(description="Stop and start the tool's container.")
     async def restart_tool(
@@ -105,12 +99,9 @@ class ToolOperations:
     ) -> p.RestartToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
         lifecycle = info.context.container.lifecycle
-
-        async def work() -> p.RestartToolPayload:
-            tool = await lifecycle.restart(actor, key(input.id, "Tool"))
-            return p.RestartToolPayload(tool=ToolType.from_domain(tool))
-
-        return await payload_of(p.RestartToolPayload, work)
+        return await tool_payload(
+            p.RestartToolPayload, lambda: lifecycle.restart(actor, key(input.id, "Tool"))
+        )
 
     @strawberry.mutation(description="Remove the tool: container, images, history, and data.")
     async def uninstall_tool(
@@ -118,9 +109,7 @@ class ToolOperations:
     ) -> p.UninstallToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
         lifecycle = info.context.container.lifecycle
-
-        async def work() -> p.UninstallToolPayload:
-            tool = await lifecycle.uninstall(actor, key(input.id, "Tool"), input.keep_data)
-            return p.UninstallToolPayload(tool=ToolType.from_domain(tool))
-
-        return await payload_of(p.UninstallToolPayload, work)
+        return await tool_payload(
+            p.UninstallToolPayload,
+            lambda: lifecycle.uninstall(actor, key(input.id, "Tool"), input.keep_data),
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -54,10 +53,7 @@ async def install_sleeping_tool(api: ToolsApi, tmp_path: Path, seconds: int) -> 
     payload = await api.install(repoUrl=repo.url, name=name)
     assert payload["errors"] == []
     build_id = payload["build"]["id"]
-    deadline = asyncio.get_running_loop().time() + 60
-    while "Running in" not in await api.log_text(build_id):
-        assert asyncio.get_running_loop().time() < deadline
-        await asyncio.sleep(0.2)
+    await api.wait_for_log(build_id, "Running in")  # the RUN step has started
     return payload
 
 

@@ -214,10 +214,7 @@ async def test_cancelling_a_build_that_sleeps_ends_it_within_five_seconds(
     on_engine_before = docker_view.engine_objects()
     payload = await api.install(repoUrl=repo.url, name=name)
     build_id = payload["build"]["id"]
-    deadline = asyncio.get_running_loop().time() + 60
-    while "Running in" not in await api.log_text(build_id):
-        assert asyncio.get_running_loop().time() < deadline
-        await asyncio.sleep(0.2)
+    await api.wait_for_log(build_id, "Running in")  # the RUN step has started
     await asyncio.sleep(0.5)  # the RUN step is sleeping now
     started = asyncio.get_running_loop().time()
     cancelled = await api.mutate("cancelBuild", "CancelBuildInput", id=build_id)
@@ -334,10 +331,7 @@ async def test_uninstalling_a_tool_while_it_builds_cancels_the_build_and_removes
     repo = make_tool_repo(tmp_path, name=name, dockerfile_extra='RUN ["sleep", "60"]\n')
     payload = await api.install(repoUrl=repo.url, name=name)
     build_id = payload["build"]["id"]
-    deadline = asyncio.get_running_loop().time() + 60
-    while "Running in" not in await api.log_text(build_id):
-        assert asyncio.get_running_loop().time() < deadline
-        await asyncio.sleep(0.2)
+    await api.wait_for_log(build_id, "Running in")  # the RUN step has started
 
     removed = await api.mutate("uninstallTool", "UninstallToolInput", id=payload["tool"]["id"])
     assert removed["errors"] == []

@@ -79,6 +79,13 @@ class ToolsApi:
         lines = (await self.run(LOG_LINES, {"id": build_id, "after": 0}))["build"]["logLines"]
         return "\n".join(line["text"] for line in lines)
 
+    async def wait_for_log(self, build_id: str, text: str, within: float = 60) -> None:
+        """Until the build's stored log contains `text` (e.g. a RUN step has started)."""
+        deadline = asyncio.get_running_loop().time() + within
+        while text not in await self.log_text(build_id):
+            assert asyncio.get_running_loop().time() < deadline, f"no {text!r} in the log"
+            await asyncio.sleep(0.2)
+
     async def wait_for_build(self, build_id: str, within: float = 90) -> dict[str, Any]:
         deadline = asyncio.get_running_loop().time() + within
         while True:

@@ -167,13 +167,9 @@ async def test_a_build_that_runs_too_long_fails_as_build_timeout(world: ToolWorl
 async def test_a_cancelled_build_ends_cancelled(world: ToolWorld) -> None:
     world.engine.build_seconds = 30
     tool, build = await world.installed()
-    control = BuildControl()
-    task = asyncio.create_task(world.pipeline().run(build.id, control))
-    await asyncio.wait_for(world.engine.build_started.wait(), 5)
+    task, control = await world.start_run(build.id)
 
-    control.stop_reason = "cancel"
-    task.cancel()
-    await asyncio.wait_for(task, 5)
+    await world.stop_run(task, control, "cancel")
 
     done = world.build(build.id)
     assert (done.status, done.failure) == (BuildStatus.CANCELLED, None)
@@ -190,14 +186,10 @@ async def test_a_shutdown_gives_the_build_back_to_the_queue(world: ToolWorld) ->
     world.engine.build_seconds = 30
     _, build = await world.installed()
     await world.claim(build.id)
-    control = BuildControl()
-    task = asyncio.create_task(world.pipeline().run(build.id, control))
-    await asyncio.wait_for(world.engine.build_started.wait(), 5)
+    task, control = await world.start_run(build.id)
 
-    control.stop_reason = "shutdown"
-    task.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await asyncio.wait_for(task, 5)
+        await world.stop_run(task, control, "shutdown")
 
     requeued = world.build(build.id)
     assert (requeued.status, requeued.failure, requeued.finished_at) == (Q, None, None)

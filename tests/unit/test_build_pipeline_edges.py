@@ -41,14 +41,10 @@ async def test_a_cancel_while_starting_removes_the_new_container_and_image(
     tool, first = await world.installed(built=True)
     second = await rebuild(world, tool.id)
     world.probe.results = [UNHEALTHY]
-    control = BuildControl()
     world.engine.container_started.clear()
-    task = asyncio.create_task(world.pipeline().run(second.id, control))
-    await asyncio.wait_for(world.engine.container_started.wait(), 5)
+    task, control = await world.start_run(second.id, world.engine.container_started)
 
-    control.stop_reason = "cancel"
-    task.cancel()
-    await asyncio.wait_for(task, 5)
+    await world.stop_run(task, control, "cancel")
 
     assert world.build(second.id).status is BuildStatus.CANCELLED
     assert container_name(tool.name) not in world.engine.containers
@@ -110,14 +106,10 @@ async def test_a_build_whose_lease_was_lost_stops_without_writing_its_status(
     world.engine.build_seconds = 30
     _, build = await world.installed()
     await world.claim(build.id)
-    control = BuildControl()
-    task = asyncio.create_task(world.pipeline().run(build.id, control))
-    await asyncio.wait_for(world.engine.build_started.wait(), 5)
+    task, control = await world.start_run(build.id)
 
-    control.stop_reason = "lease_lost"
-    task.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await asyncio.wait_for(task, 5)
+        await world.stop_run(task, control, "lease_lost")
 
     assert world.build(build.id).status is BuildStatus.BUILDING
 
@@ -149,9 +141,7 @@ async def test_a_cancel_during_an_uninstall_leaves_the_tool_marked_for_removal(
     world.engine.build_seconds = 30
     tool, build = await world.installed()
     await world.claim(build.id)
-    control = BuildControl()
-    task = asyncio.create_task(world.pipeline().run(build.id, control))
-    await asyncio.wait_for(world.engine.build_started.wait(), 5)
+    task, control = await world.start_run(build.id)
     async with world.uow() as uow:
         stored = await uow.tools.lock(tool.id)
         assert stored is not None
@@ -159,9 +149,7 @@ async def test_a_cancel_during_an_uninstall_leaves_the_tool_marked_for_removal(
         await uow.tools.save(stored)
         await uow.commit()
 
-    control.stop_reason = "cancel"
-    task.cancel()
-    await asyncio.wait_for(task, 5)
+    await world.stop_run(task, control, "cancel")
     assert world.build(build.id).status is BuildStatus.CANCELLED
     assert world.tool(tool.id).desired_state is DesiredState.REMOVED
 
@@ -175,12 +163,8 @@ async def test_a_cancel_is_recorded_even_when_cleaning_up_fails(world: ToolWorld
         raise EngineError("The Docker engine is not reachable.", code=ErrorCode.ENGINE_UNAVAILABLE)
 
     world.engine.remove_image = engine_down  # type: ignore[method-assign]
-    control = BuildControl()
-    task = asyncio.create_task(world.pipeline().run(build.id, control))
-    await asyncio.wait_for(world.engine.build_started.wait(), 5)
-    control.stop_reason = "cancel"
-    task.cancel()
-    await asyncio.wait_for(task, 5)
+    task, control = await world.start_run(build.id)
+    await world.stop_run(task, control, "cancel")
     assert world.build(build.id).status is BuildStatus.CANCELLED
     assert any("cleaning up" in line.text for line in world.store.logs(build.id))
 
@@ -192,16 +176,12 @@ async def test_a_shutdown_after_the_new_container_started_points_the_tool_back(
     tool, first = await world.installed(built=True)
     second = await rebuild(world, tool.id)
     world.probe.results = [UNHEALTHY]
-    control = BuildControl()
     world.engine.container_started.clear()
-    task = asyncio.create_task(world.pipeline().run(second.id, control))
-    await asyncio.wait_for(world.engine.container_started.wait(), 5)
+    task, control = await world.start_run(second.id, world.engine.container_started)
     await asyncio.sleep(0.05)  # mark_launched has committed; now waiting for health
 
-    control.stop_reason = "shutdown"
-    task.cancel()
     with pytest.raises(asyncio.CancelledError):
-        await asyncio.wait_for(task, 5)
+        await world.stop_run(task, control, "shutdown")
 
     assert world.build(second.id).status is BuildStatus.QUEUED
     after = world.tool(tool.id)

@@ -678,6 +678,24 @@ class ToolWorld:
     def build(self, build_id: uuid.UUID) -> Build:
         return self.store.builds[build_id]
 
+    async def start_run(
+        self, build_id: uuid.UUID, reached: asyncio.Event | None = None
+    ) -> tuple[asyncio.Task[None], BuildControl]:
+        """Run the build's pipeline in a task until the engine reaches `reached` (by default:
+        the image build started)."""
+        control = BuildControl()
+        reached = reached or self.engine.build_started
+        task = asyncio.create_task(self.pipeline().run(build_id, control))
+        await asyncio.wait_for(reached.wait(), 5)
+        return task, control
+
+    @staticmethod
+    async def stop_run(task: asyncio.Task[None], control: BuildControl, reason: str) -> None:
+        """Cancel the run as the worker does, for `reason`, and wait for it to end."""
+        control.stop_reason = reason
+        task.cancel()
+        await asyncio.wait_for(task, 5)
+
     async def claim(self, build_id: uuid.UUID, owner: str = "worker-1") -> Build:
         """Take the build under a lease, as a worker does."""
         async with self.uow() as uow:
