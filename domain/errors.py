@@ -42,6 +42,8 @@ class ErrorCode(StrEnum):
     NO_FREE_PORT = "NO_FREE_PORT"
     IMAGE_MISSING = "IMAGE_MISSING"
     INTERRUPTED = "INTERRUPTED"
+    FEED_LAGGED = "FEED_LAGGED"
+    FEED_CLOSED = "FEED_CLOSED"
     INTERNAL_ERROR = "INTERNAL_ERROR"
 
 
@@ -98,3 +100,15 @@ class ManifestError(DomainError):
 
 class EngineError(DomainError):
     """The container engine refused or failed an operation."""
+
+
+class FeedLagged(DomainError):
+    """A live feed's subscriber stopped reading and was dropped; it may subscribe again."""
+
+    code = ErrorCode.FEED_LAGGED
+
+
+class FeedClosed(DomainError):
+    """The event bus shut down (the server is stopping)."""
+
+    code = ErrorCode.FEED_CLOSED

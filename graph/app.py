@@ -29,6 +29,7 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
                 await prepare_database(container)
                 await create_admin_from_environment(container)
             await container.sessions.prepare()
+            await container.events.start()
             await container.report_network_mode()
             container.start_background_work()
             app.state.container = container

@@ -16,7 +16,8 @@ from domain.auth.throttle import SignInThrottle, ThrottlePolicy
 from domain.builds.pipeline import BuildPipeline
 from domain.builds.service import BuildService
 from domain.clock import Clock, SystemClock
-from domain.errors import DomainError
+from domain.errors import DomainError, FeedClosed, FeedLagged
+from domain.events import BUILD_QUEUE
 from domain.runtime.model import NetworkMode
 from domain.system import SystemService
 from domain.tools.build_requests import BuildRequests
@@ -31,6 +32,8 @@ from infra.db.engine import SqlAlchemyDatabaseProbe, create_engine, create_sessi
 from infra.db.migrate import is_at_head, upgrade_to_head_async
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.docker.engine import DockerContainerEngine
+from infra.events.choice import create_event_bus
+from infra.events.in_process import InProcessEventBus
 from infra.net.port_probe import SocketPortProbe
 from infra.security.argon2_hasher import Argon2PasswordHasher
 from infra.security.failure_counter import InMemoryFailureCounter
@@ -72,6 +75,7 @@ class Container:
     containers: ContainerKeeper
     background: TaskSupervisor
     docker: DockerContainerEngine
+    events: InProcessEventBus
 
     async def report_network_mode(self) -> None:
         """Say loudly when tools share the host's network (and so its loopback services)."""
@@ -90,6 +94,8 @@ class Container:
     def start_background_work(self) -> None:
         """The in-process build worker and health monitor (the embedded default)."""
         self.worker.start()
+        if self.worker.concurrency:
+            self.background.spawn("build queue listener", self._wake_worker_when_queued)
         interval = self.settings.health_check_interval_seconds
 
         async def keep_tools_running() -> None:
@@ -100,9 +106,24 @@ class Container:
             "tool monitor", lambda: every(interval, keep_tools_running, "tool monitor")
         )
 
+    async def _wake_worker_when_queued(self) -> None:
+        # Builds queued by another process (an API replica) start without waiting for a poll.
+        while True:
+            try:
+                with self.events.subscribe([BUILD_QUEUE]) as queue:
+                    while True:
+                        await queue.next()
+                        queue.drain()
+                        self.worker.build_queued()
+            except FeedLagged:
+                continue
+            except FeedClosed:
+                return
+
     async def close(self) -> None:
         await self.worker.stop()
         await self.background.close()
+        await self.events.close()
         await asyncio.to_thread(self.docker.close)
         await self.engine.dispose()
 
@@ -121,9 +142,10 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
     settings.ensure_data_dir()
     engine = create_engine(settings.resolved_database_url)
     session_factory = create_session_factory(engine)
+    events = create_event_bus(settings)
 
     def unit_of_work(*, read_only: bool = False) -> SqlAlchemyUnitOfWork:
-        return SqlAlchemyUnitOfWork(session_factory, read_only=read_only)
+        return SqlAlchemyUnitOfWork(session_factory, read_only=read_only, events=events)
 
     hasher = Argon2PasswordHasher()
     codec = PyJWTCodec(
@@ -205,6 +227,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         containers=ContainerKeeper(unit_of_work, docker_engine, runtime),
         background=background,
         docker=docker_engine,
+        events=events,
     )
 
 

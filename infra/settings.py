@@ -25,6 +25,12 @@ class NetworkModeSetting(StrEnum):
     HOST = "host"
 
 
+class EventBusSetting(StrEnum):
+    AUTO = "auto"  # PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process on SQLite
+    IN_PROCESS = "in-process"
+    POSTGRES = "postgres"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="MACHETE_", env_file=".env", extra="ignore", frozen=True
@@ -74,6 +80,12 @@ class Settings(BaseSettings):
     health_check_interval_seconds: int = Field(default=30, ge=1)
     health_history_size: int = Field(default=50, ge=1)
     build_lease_seconds: int = Field(default=60, ge=5)
+    event_bus: EventBusSetting = EventBusSetting.AUTO
+    event_queue_size: int = Field(default=256, ge=8, le=100_000)
+    ws_connection_init_timeout_seconds: float = Field(default=10, gt=0, le=300)
+    ws_send_timeout_seconds: float = Field(default=10, gt=0, le=600)
+    max_subscriptions_per_connection: int = Field(default=50, ge=1, le=1000)
+    max_connections_per_user: int = Field(default=20, ge=1, le=10_000)
 
     @model_validator(mode="after")
     def _tool_port_range_is_ordered(self) -> Settings:

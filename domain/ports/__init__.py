@@ -7,6 +7,7 @@ from domain.ports.accounts import (
     UserPageKey,
     UserRepository,
 )
+from domain.ports.events import EventBus, EventSubscription
 from domain.ports.runtime import (
     ContainerEngine,
     DatabaseProbe,
@@ -38,6 +39,8 @@ __all__ = [
     "BuildSignals",
     "ContainerEngine",
     "DatabaseProbe",
+    "EventBus",
+    "EventSubscription",
     "HealthCheckRepository",
     "HealthProbe",
     "ManifestLoader",

@@ -1,13 +1,19 @@
-"""One transaction per use case; rolled back unless the service commits."""
+"""One transaction per use case; rolled back unless the service commits.
+
+Repositories note what they change; the events leave only after a successful commit.
+"""
 
 from __future__ import annotations
 
+import logging
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.ports.events import EventBus
 from infra.db.engine import READ_ONLY_OPTION
+from infra.db.pending_events import PendingEvents
 from infra.db.repositories.audit import SqlAlchemyAuditLog
 from infra.db.repositories.builds import SqlAlchemyBuildLogRepository, SqlAlchemyBuildRepository
 from infra.db.repositories.health import SqlAlchemyHealthCheckRepository
@@ -18,28 +24,37 @@ from infra.db.repositories.tokens import (
 from infra.db.repositories.tools import SqlAlchemyToolRepository, SqlAlchemyToolSecretRepository
 from infra.db.repositories.users import SqlAlchemyUserRepository
 
+logger = logging.getLogger(__name__)
+
 
 class SqlAlchemyUnitOfWork:
     def __init__(
-        self, session_factory: async_sessionmaker[AsyncSession], *, read_only: bool = False
+        self,
+        session_factory: async_sessionmaker[AsyncSession],
+        *,
+        read_only: bool = False,
+        events: EventBus | None = None,
     ) -> None:
         self._session_factory = session_factory
         self._read_only = read_only
+        self._bus = events
+        self._pending = PendingEvents()
         self._session: AsyncSession | None = None
 
     async def __aenter__(self) -> Self:
         self._session = self._session_factory()
         if self._read_only:
             await self._session.connection(execution_options={READ_ONLY_OPTION: True})
-        self.users = SqlAlchemyUserRepository(self._session)
-        self.refresh_tokens = SqlAlchemyRefreshTokenRepository(self._session)
-        self.api_tokens = SqlAlchemyApiTokenRepository(self._session)
-        self.audit = SqlAlchemyAuditLog(self._session)
-        self.tools = SqlAlchemyToolRepository(self._session)
-        self.tool_secrets = SqlAlchemyToolSecretRepository(self._session)
-        self.builds = SqlAlchemyBuildRepository(self._session)
-        self.build_logs = SqlAlchemyBuildLogRepository(self._session)
-        self.health_checks = SqlAlchemyHealthCheckRepository(self._session)
+        session, pending = self._session, self._pending
+        self.users = SqlAlchemyUserRepository(session, pending)
+        self.refresh_tokens = SqlAlchemyRefreshTokenRepository(session, pending)
+        self.api_tokens = SqlAlchemyApiTokenRepository(session, pending)
+        self.audit = SqlAlchemyAuditLog(session)
+        self.tools = SqlAlchemyToolRepository(session, pending)
+        self.tool_secrets = SqlAlchemyToolSecretRepository(session)
+        self.builds = SqlAlchemyBuildRepository(session, pending)
+        self.build_logs = SqlAlchemyBuildLogRepository(session, pending)
+        self.health_checks = SqlAlchemyHealthCheckRepository(session, pending)
         return self
 
     async def __aexit__(
@@ -50,6 +65,7 @@ class SqlAlchemyUnitOfWork:
     ) -> None:
         assert self._session is not None
         try:
+            self._pending.clear()  # whatever was not committed never happened
             await self._session.rollback()
         finally:
             await self._session.close()
@@ -60,3 +76,11 @@ class SqlAlchemyUnitOfWork:
         if self._read_only:
             raise RuntimeError("a read-only unit of work cannot commit")
         await self._session.commit()
+        events = self._pending.take()
+        if events and self._bus is not None:
+            try:
+                await self._bus.publish(events)
+            except Exception:
+                # The change is committed; live feeds also re-read on their own, so a lost
+                # wake-up only delays them.
+                logger.warning("publishing %d events failed", len(events), exc_info=True)

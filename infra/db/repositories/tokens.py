@@ -7,12 +7,15 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
+from domain.events import AccountChanged, SessionEnded
+from infra.db.pending_events import PendingEvents
 from infra.db.rows import ApiTokenRow, RefreshTokenRow, TokenFamilyRow
 
 
 class SqlAlchemyRefreshTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, events: PendingEvents | None = None) -> None:
         self._session = session
+        self._events = events or PendingEvents()
 
     async def add_family(self, family: TokenFamily) -> None:
         self._session.add(TokenFamilyRow.from_domain(family))
@@ -26,9 +29,11 @@ class SqlAlchemyRefreshTokenRepository:
 
     async def revoke_family(self, family_id: uuid.UUID, at: datetime) -> None:
         await self._revoke(TokenFamilyRow.id == family_id, at)
+        self._events.add(SessionEnded(family_id))
 
     async def revoke_all_for_user(self, user_id: uuid.UUID, at: datetime) -> None:
         await self._revoke(TokenFamilyRow.user_id == user_id, at)
+        self._events.add(AccountChanged(user_id))
 
     async def _revoke(self, condition: ColumnElement[bool], at: datetime) -> None:
         await self._session.execute(
@@ -65,8 +70,9 @@ class SqlAlchemyRefreshTokenRepository:
 
 
 class SqlAlchemyApiTokenRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, events: PendingEvents | None = None) -> None:
         self._session = session
+        self._events = events or PendingEvents()
 
     async def add(self, token: ApiToken) -> None:
         self._session.add(ApiTokenRow.from_domain(token))
@@ -75,6 +81,7 @@ class SqlAlchemyApiTokenRepository:
     async def save(self, token: ApiToken) -> None:
         await self._session.merge(ApiTokenRow.from_domain(token))
         await self._session.flush()
+        self._events.add(AccountChanged(token.user_id))
 
     async def get(self, token_id: uuid.UUID) -> ApiToken | None:
         row = await self._session.get(ApiTokenRow, token_id)

@@ -7,14 +7,17 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError, ErrorCode, ValidationFailed
+from domain.events import AccountChanged
 from domain.ports import UserPageKey
 from domain.users.model import Role, User
+from infra.db.pending_events import PendingEvents
 from infra.db.rows import UserRow
 
 
 class SqlAlchemyUserRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    def __init__(self, session: AsyncSession, events: PendingEvents | None = None) -> None:
         self._session = session
+        self._events = events or PendingEvents()
 
     async def add(self, user: User) -> None:
         self._session.add(UserRow.from_domain(user))
@@ -30,6 +33,7 @@ class SqlAlchemyUserRepository:
             raise LookupError(f"user {user.id} is not stored")
         row.update_from(user)
         await self._session.flush()
+        self._events.add(AccountChanged(user.id))
 
     async def get(self, user_id: uuid.UUID) -> User | None:
         row = await self._session.get(UserRow, user_id)
