@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from graph.live.connections import LiveConnections
 from graph.router import graphql_router
 from graph.schema import build_schema, hardened_extensions
 from infra.bootstrap import build_container, create_admin_from_environment, prepare_database
@@ -20,6 +21,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, *, prepared: bool = False) -> FastAPI:
     """The app; `prepared` says the database and first admin were already seen to (by the CLI)."""
     settings = settings or Settings()
+    live = LiveConnections(settings.max_connections_per_user)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -33,8 +35,11 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
             await container.report_network_mode()
             container.start_background_work()
             app.state.container = container
+            app.state.live = live
             yield
         finally:
+            # Sockets first, so every feed ends (and cleans up) before the bus goes away.
+            await live.close_all()
             await container.close()
 
     app = FastAPI(
@@ -48,7 +53,7 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
             introspection=settings.introspection_enabled,
         )
     )
-    app.include_router(graphql_router(schema, graphiql=settings.graphiql_enabled))
+    app.include_router(graphql_router(schema, settings, live))
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from strawberry.fastapi import BaseContext
 
+from domain.auth.model import Credential
 from domain.auth.opaque_tokens import is_api_token
 from domain.errors import Unauthenticated
 from domain.users.model import User
@@ -18,6 +19,7 @@ from graph.loaders import Loaders
 from graph.operation import current_operation
 
 if TYPE_CHECKING:
+    from graph.live.connections import LiveConnection, LiveConnections
     from infra.bootstrap import Container
 
 BEARER_PREFIX = "bearer "
@@ -31,11 +33,21 @@ def bearer_from_header(value: object) -> str | None:
 
 
 class GraphQLContext(BaseContext):
-    def __init__(self, container: Container, bearer: str | None, malformed_auth: bool) -> None:
+    def __init__(
+        self,
+        container: Container,
+        bearer: str | None,
+        malformed_auth: bool,
+        live: LiveConnections | None = None,
+    ) -> None:
         super().__init__()
         self.container = container
         self.bearer = bearer
         self.malformed_auth = malformed_auth
+        self.live = live
+        # WebSocket only: what the connection authenticated with, and the connection itself.
+        self.credential: Credential | None = None
+        self.live_connection: LiveConnection | None = None
 
     @property
     def uses_api_token(self) -> bool:

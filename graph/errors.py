@@ -18,7 +18,9 @@ ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode")
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"
-PUBLIC_ERROR_CODES = frozenset({UNAUTHENTICATED, FORBIDDEN, "NOT_FOUND", "BAD_USER_INPUT"})
+PUBLIC_ERROR_CODES = frozenset(
+    {UNAUTHENTICATED, FORBIDDEN, "NOT_FOUND", "BAD_USER_INPUT", "FEED_LAGGED"}
+)
 
 
 @strawberry.type(description="An expected failure of a mutation, safe to show to the user.")

@@ -39,6 +39,13 @@ def current_operation(container: Container) -> OperationState:
     return state
 
 
+def refresh_loaders(container: Container) -> None:
+    """Forget what this operation's loaders cached (a subscription, before its next item)."""
+    state = _current.get()
+    if state is not None:
+        state.loaders = Loaders(container)
+
+
 class PerOperationState(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
         container = self.execution_context.context.container

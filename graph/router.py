@@ -15,24 +15,33 @@ from strawberry.types.unset import UnsetType
 
 from domain.errors import Unauthenticated
 from graph.context import GraphQLContext, bearer_from_header
+from graph.live.connections import LiveConnections
+from graph.live.handler import LiveConnectionHandler
+from infra.settings import Settings
 
-CONNECTION_INIT_TIMEOUT = timedelta(seconds=10)
-MAX_OPERATIONS_PER_CONNECTION = 50
 
-
-async def context_for(connection: HTTPConnection) -> GraphQLContext:
+async def context_for(connection: HTTPConnection, live: LiveConnections) -> GraphQLContext:
     container = connection.app.state.container
     if isinstance(connection, Request):
         header = connection.headers.get("authorization")
         bearer = bearer_from_header(header)
         return GraphQLContext(
-            container, bearer, malformed_auth=header is not None and bearer is None
+            container, bearer, malformed_auth=header is not None and bearer is None, live=live
         )
     # WebSocket: credentials arrive later, in `connection_init` (see on_ws_connect).
-    return GraphQLContext(container, None, malformed_auth=False)
+    return GraphQLContext(container, None, malformed_auth=False, live=live)
 
 
 class MacheteGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
+    graphql_transport_ws_handler_class = LiveConnectionHandler
+
+    def __init__(
+        self, *args: Any, live: LiveConnections, send_timeout: timedelta, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.live = live
+        self.send_timeout = send_timeout
+
     async def on_ws_connect(self, context: GraphQLContext) -> UnsetType | dict[str, object] | None:
         """Authenticate from the `connection_init` payload; bad credentials close with 4403."""
         params: Any = context.connection_params or {}
@@ -43,24 +52,31 @@ class MacheteGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         if bearer is None:
             raise ConnectionRejectionError()
         try:
-            await context.container.authenticator.authenticate(bearer)
+            user, credential = await context.container.authenticator.verify(bearer)
         except Unauthenticated:
             raise ConnectionRejectionError() from None
+        if context.live_connection is not None:
+            self.live.admit(context.live_connection, user.id)  # may raise TooManyConnections
         context.bearer = bearer
+        context.credential = credential
         return await super().on_ws_connect(context)
 
 
-def graphql_router(schema: strawberry.Schema, *, graphiql: bool) -> MacheteGraphQLRouter:
+def graphql_router(
+    schema: strawberry.Schema, settings: Settings, live: LiveConnections
+) -> MacheteGraphQLRouter:
     async def get_context(connection: HTTPConnection) -> GraphQLContext:
-        return await context_for(connection)
+        return await context_for(connection, live)
 
     return MacheteGraphQLRouter(
         schema,
+        live=live,
+        send_timeout=timedelta(seconds=settings.ws_send_timeout_seconds),
         path="/graphql",
-        graphql_ide="graphiql" if graphiql else None,
+        graphql_ide="graphiql" if settings.graphiql_enabled else None,
         allow_queries_via_get=False,
         context_getter=get_context,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
-        connection_init_wait_timeout=CONNECTION_INIT_TIMEOUT,
-        max_subscriptions_per_connection=MAX_OPERATIONS_PER_CONNECTION,
+        connection_init_wait_timeout=timedelta(seconds=settings.ws_connection_init_timeout_seconds),
+        max_subscriptions_per_connection=settings.max_subscriptions_per_connection,
     )

@@ -18,6 +18,7 @@ from strawberry.extensions import (
 from graph.auth.mutations import AuthMutations
 from graph.builds.mutations import BuildMutations
 from graph.builds.queries import BuildQueries
+from graph.builds.subscriptions import BuildSubscriptions
 from graph.builds.types import BuildType
 from graph.errors import should_mask_error
 from graph.node_queries import NodeQueries
@@ -26,6 +27,7 @@ from graph.system.queries import SystemQueries
 from graph.tools.mutations import ToolMutations
 from graph.tools.operations import ToolOperations
 from graph.tools.queries import ToolQueries
+from graph.tools.subscriptions import ToolSubscriptions
 from graph.tools.types import HealthCheckType, ToolType
 from graph.users.mutations import UserMutations
 from graph.users.queries import UserQueries
@@ -42,6 +44,11 @@ class Mutation(AuthMutations, UserMutations, ToolMutations, ToolOperations, Buil
     pass
 
 
+@strawberry.type
+class Subscription(BuildSubscriptions, ToolSubscriptions):
+    pass
+
+
 ExtensionFactory = Callable[[], SchemaExtension]
 
 
@@ -49,6 +56,7 @@ def build_schema(extensions: Sequence[ExtensionFactory] = ()) -> strawberry.Sche
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         types=[UserType, ApiTokenType, ToolType, BuildType, HealthCheckType],
         extensions=list(extensions),
     )

@@ -13,8 +13,10 @@ from domain.auth.api_tokens import ApiTokenService
 from domain.auth.authenticator import Authenticator
 from domain.auth.sessions import SessionService
 from domain.auth.throttle import SignInThrottle, ThrottlePolicy
+from domain.builds.log_feed import BuildLogFeed
 from domain.builds.pipeline import BuildPipeline
 from domain.builds.service import BuildService
+from domain.builds.status_feed import BuildStatusFeed
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError, FeedClosed, FeedLagged
 from domain.events import BUILD_QUEUE
@@ -27,6 +29,7 @@ from domain.tools.containers import ContainerKeeper
 from domain.tools.health_monitor import HealthMonitor
 from domain.tools.installation import ToolInstaller
 from domain.tools.lifecycle import ToolLifecycle
+from domain.tools.status_feed import ToolStatusFeed
 from domain.users.service import UserService
 from infra.db.engine import SqlAlchemyDatabaseProbe, create_engine, create_session_factory
 from infra.db.migrate import is_at_head, upgrade_to_head_async
@@ -70,6 +73,9 @@ class Container:
     lifecycle: ToolLifecycle
     build_requests: BuildRequests
     builds: BuildService
+    build_log_feed: BuildLogFeed
+    build_status_feed: BuildStatusFeed
+    tool_status_feed: ToolStatusFeed
     worker: BuildWorker
     health: HealthMonitor
     containers: ContainerKeeper
@@ -175,6 +181,8 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         lease_seconds=settings.build_lease_seconds,
     )
     background = TaskSupervisor()
+    builds = BuildService(unit_of_work)
+    tools = ToolCatalog(unit_of_work)
     build_requests = BuildRequests(unit_of_work, docker_engine, worker, policy, clock)
     return Container(
         settings=settings,
@@ -199,7 +207,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
             clock,
             worker,
         ),
-        tools=ToolCatalog(unit_of_work),
+        tools=tools,
         configuration=ToolConfiguration(unit_of_work, cipher, clock),
         installer=ToolInstaller(
             unit_of_work,
@@ -215,7 +223,10 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
             unit_of_work, docker_engine, runtime, files, build_requests, background, clock
         ),
         build_requests=build_requests,
-        builds=BuildService(unit_of_work),
+        builds=builds,
+        build_log_feed=BuildLogFeed(builds, events),
+        build_status_feed=BuildStatusFeed(builds, events),
+        tool_status_feed=ToolStatusFeed(tools, events),
         worker=worker,
         health=HealthMonitor(
             unit_of_work,

@@ -6,7 +6,7 @@ import logging
 from datetime import datetime, timedelta
 
 from domain.auth import opaque_tokens
-from domain.auth.model import ApiToken
+from domain.auth.model import ApiToken, Credential
 from domain.clock import Clock
 from domain.errors import InvalidToken, Unauthenticated
 from domain.ports import AccessTokenCodec, UnitOfWorkFactory
@@ -25,6 +25,10 @@ class Authenticator:
 
     async def authenticate(self, bearer: str) -> User:
         """Return the active user behind the credential or raise `Unauthenticated`."""
+        return (await self.verify(bearer))[0]
+
+    async def verify(self, bearer: str) -> tuple[User, Credential]:
+        """The active user and what the credential is (its expiry, its session)."""
         if opaque_tokens.is_api_token(bearer):
             return await self._by_api_token(bearer)
         try:
@@ -37,9 +41,9 @@ class Authenticator:
                 raise Unauthenticated("The account is not active.")
             if not await uow.refresh_tokens.is_family_active(claims.session_id):
                 raise Unauthenticated("The session has ended.")
-        return user
+        return user, Credential(user.id, claims.expires_at, claims.session_id)
 
-    async def _by_api_token(self, bearer: str) -> User:
+    async def _by_api_token(self, bearer: str) -> tuple[User, Credential]:
         now = self._clock.now()
         async with self._uow(read_only=True) as uow:
             token = await uow.api_tokens.get_by_hash(opaque_tokens.digest(bearer))
@@ -50,7 +54,7 @@ class Authenticator:
             raise Unauthenticated("The account is not active.")
         if token.last_used_at is None or now - token.last_used_at > LAST_USED_PRECISION:
             await self._note_use(token, now)
-        return user
+        return user, Credential(user.id, token.expires_at)
 
     async def _note_use(self, token: ApiToken, now: datetime) -> None:
         try:

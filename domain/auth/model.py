@@ -63,6 +63,15 @@ class AccessTokenClaims:
 
 
 @dataclass(frozen=True)
+class Credential:
+    """Who a bearer credential speaks for, and until when (for long-lived connections)."""
+
+    user_id: uuid.UUID
+    expires_at: datetime | None
+    session_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True)
 class IssuedAccessToken:
     token: str
     expires_at: datetime

@@ -40,3 +40,18 @@ class BuildService:
     async def log_lines(self, build_id: uuid.UUID, after: int, limit: int) -> list[LogLine]:
         async with self._uow(read_only=True) as uow:
             return await uow.build_logs.read(build_id, max(after, 0), min(limit, MAX_LOG_PAGE))
+
+    async def log_since(
+        self, build_id: uuid.UUID, after: int, limit: int
+    ) -> tuple[Build | None, list[LogLine]]:
+        """The build, then its lines after `after`, read in that order in one transaction.
+
+        A finished build's final status is committed only after its last line, so when the
+        build read here is finished, the lines read next are all there are.
+        """
+        async with self._uow(read_only=True) as uow:
+            build = await uow.builds.get(build_id)
+            if build is None:
+                return None, []
+            lines = await uow.build_logs.read(build_id, max(after, 0), min(limit, MAX_LOG_PAGE))
+        return build, lines

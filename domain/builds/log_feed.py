@@ -1,0 +1,57 @@
+"""A build's log as a live feed: stored lines after a cursor, then new ones as they land.
+
+Every round re-reads the store by `seq`, so the replay-to-live handoff has no gap and no
+duplicate whatever the events do. A finished build's status is committed only after its last
+line, so reading the build first and then its lines tells when the log is complete.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+from domain.builds.model import Build, LogLine
+from domain.builds.service import BuildService
+from domain.errors import NotFound
+from domain.events import build_topic
+from domain.live.wakeups import Wakeups
+from domain.ports.events import EventBus
+
+CHUNK_LINES = 500
+
+
+@dataclass(frozen=True)
+class LogChunk:
+    build: Build
+    lines: list[LogLine]
+    last_seq: int
+    done: bool
+
+
+class BuildLogFeed:
+    def __init__(
+        self, builds: BuildService, bus: EventBus, *, chunk_lines: int = CHUNK_LINES
+    ) -> None:
+        self._builds = builds
+        self._bus = bus
+        self._chunk_lines = chunk_lines
+
+    async def follow(self, build_id: uuid.UUID, after_seq: int) -> AsyncIterator[LogChunk]:
+        # Subscribe before the first read, so nothing written meanwhile goes unnoticed.
+        with self._bus.subscribe([build_topic(build_id)]) as changes:
+            wakeups = Wakeups(changes)
+            cursor = max(after_seq, 0)
+            while True:
+                build, lines = await self._builds.log_since(build_id, cursor, self._chunk_lines)
+                if build is None:
+                    raise NotFound("There is no build with this ID.")
+                cursor = lines[-1].seq if lines else cursor
+                caught_up = len(lines) < self._chunk_lines
+                if caught_up and build.status.is_finished:
+                    yield LogChunk(build, lines, cursor, done=True)
+                    return
+                if lines:
+                    yield LogChunk(build, lines, cursor, done=False)
+                if caught_up:
+                    await wakeups.wait()

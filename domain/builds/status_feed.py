@@ -1,0 +1,50 @@
+"""A build's status as a live feed: the current state, then each change, until it ends."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+
+from domain.builds.model import Build
+from domain.builds.service import BuildService
+from domain.errors import NotFound
+from domain.events import build_topic
+from domain.live.wakeups import Wakeups
+from domain.ports.events import EventBus
+
+
+def _visible_state(build: Build) -> tuple[object, ...]:
+    # What a watcher cares about; the log counters move with every batch and are left out.
+    return (
+        build.status,
+        build.phase,
+        build.commit_sha,
+        build.image,
+        build.failure,
+        build.started_at,
+        build.finished_at,
+    )
+
+
+class BuildStatusFeed:
+    def __init__(self, builds: BuildService, bus: EventBus) -> None:
+        self._builds = builds
+        self._bus = bus
+
+    async def follow(self, build_id: uuid.UUID) -> AsyncIterator[Build]:
+        with self._bus.subscribe([build_topic(build_id)]) as changes:
+            wakeups = Wakeups(changes)
+            seen: tuple[object, ...] | None = None
+            while True:
+                build = await self._builds.get(build_id)
+                if build is None:
+                    if seen is None:
+                        raise NotFound("There is no build with this ID.")
+                    return  # removed with its tool
+                state = _visible_state(build)
+                if state != seen:
+                    seen = state
+                    yield build
+                if build.status.is_finished:
+                    return
+                await wakeups.wait()

@@ -1,0 +1,71 @@
+"""Tools' status and health as a live feed: one tool (current state first) or all of them."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+
+from domain.errors import NotFound
+from domain.events import ALL_TOOLS, Event, FeedResumed, ToolChanged, tool_topic
+from domain.live.wakeups import Wakeups
+from domain.ports.events import EventBus
+from domain.tools.catalog import ToolCatalog
+from domain.tools.model import Tool
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _visible_state(tool: Tool) -> Tool:
+    # Every save touches `updated_at`; only a change in what the tool is counts.
+    return dataclasses.replace(tool, updated_at=_EPOCH)
+
+
+class ToolStatusFeed:
+    def __init__(self, tools: ToolCatalog, bus: EventBus) -> None:
+        self._tools = tools
+        self._bus = bus
+
+    async def follow_one(self, tool_id: uuid.UUID) -> AsyncIterator[Tool]:
+        """The tool now, then each change; ends when the tool is uninstalled."""
+        with self._bus.subscribe([tool_topic(tool_id)]) as changes:
+            wakeups = Wakeups(changes)
+            seen: Tool | None = None
+            while True:
+                tool = await self._tools.get(tool_id)
+                if tool is None:
+                    if seen is None:
+                        raise NotFound("There is no tool with this ID.")
+                    return
+                if _visible_state(tool) != seen:
+                    seen = _visible_state(tool)
+                    yield tool
+                await wakeups.wait()
+
+    async def follow_all(self) -> AsyncIterator[Tool]:
+        """Each change of any tool, as it happens (no snapshot: ask the `tools` query)."""
+        with self._bus.subscribe([ALL_TOOLS]) as changes:
+            wakeups = Wakeups(changes, recheck_seconds=60.0)
+            seen: dict[uuid.UUID, Tool] = {}
+            while True:
+                changed = self._changed_ids(await wakeups.wait(), seen)
+                if not changed:
+                    continue
+                found = await self._tools.tools_by_ids(changed)
+                for tool in found:
+                    if seen.get(tool.id) != _visible_state(tool):
+                        seen[tool.id] = _visible_state(tool)
+                        yield tool
+                for gone in set(changed) - {tool.id for tool in found}:
+                    seen.pop(gone, None)  # uninstalled: its last state said so already
+
+    @staticmethod
+    def _changed_ids(events: list[Event], seen: dict[uuid.UUID, Tool]) -> list[uuid.UUID]:
+        ids: dict[uuid.UUID, None] = {}
+        for event in events:
+            if isinstance(event, ToolChanged):
+                ids[event.tool_id] = None
+            elif isinstance(event, FeedResumed):
+                ids.update(dict.fromkeys(seen))
+        return list(ids)
