@@ -1,0 +1,161 @@
+"""Many subscribers at once against a server running in this process, so its insides can be
+counted: every subscriber gets every line, a stalled one is cut off, and nothing leaks."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import socket
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import websockets
+from websockets.exceptions import ConnectionClosed
+
+from infra.settings import Settings
+from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
+from tests.e2e.conftest import TOOL_SETTINGS, sign_in
+from tests.e2e.live import BUILD_LOG, PROTOCOL, TOOL_UPDATED, feed_socket, stored_log
+from tests.e2e.server import GraphQLClient
+from tests.e2e.threaded_server import ThreadedServer
+from tests.e2e.tools import ToolsApi, unique_name
+from tests.fixtures.repos import busybox_available, make_tool_repo
+from tests.services import unavailable
+
+pytestmark = pytest.mark.timeout(300)
+SUBSCRIBERS = 200
+STALLED_SUBSCRIPTIONS = 45  # on one connection: far more than the socket buffers hold
+ADMIN, PASSWORD = "load-admin", "correct-horse-for-load"
+PAD = "x" * 200
+
+
+@pytest.fixture(scope="module")
+async def threaded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ThreadedServer]:
+    root = tmp_path_factory.mktemp("load")
+    database_url = await new_database_url(root, "machete_load")
+    tool_settings = {key.removeprefix("MACHETE_").lower(): v for key, v in TOOL_SETTINGS.items()}
+    settings = Settings(
+        _env_file=None,
+        data_dir=root / "data",
+        database_url=database_url,
+        secret_key=TEST_SECRET_KEY,
+        admin_username=ADMIN,
+        admin_password=PASSWORD,
+        allow_local_repos=True,
+        ws_send_timeout_seconds=3,
+        max_connections_per_user=SUBSCRIBERS + 10,
+        **tool_settings,
+    )
+    server = ThreadedServer(settings)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        await dispose_database_url(database_url)
+
+
+@pytest.fixture(scope="module")
+async def token(threaded: ThreadedServer) -> str:
+    client = GraphQLClient(threaded.graphql_url)
+    session = await sign_in(client, ADMIN, PASSWORD)
+    await client.close()
+    return session["accessToken"]
+
+
+async def read_whole_log(url: str, token: str, build_id: str) -> list[dict[str, Any]]:
+    lines: list[dict[str, Any]] = []
+    async with feed_socket(url, token) as feed:
+        op = await feed.subscribe(BUILD_LOG, {"id": build_id, "after": 0})
+        async for data in feed.results(op):
+            lines.extend(data["buildLog"]["lines"])
+    return lines
+
+
+async def stalled_socket(url: str, port: int, token: str, build_id: str) -> Any:
+    """A client that subscribes many times and then never reads: its receive buffer is tiny
+    and the library stops reading once one message waits."""
+    raw = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.connect(("127.0.0.1", port))
+    raw.setblocking(False)
+    connection = await websockets.connect(url, sock=raw, subprotocols=[PROTOCOL], max_queue=1)
+    init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
+    await connection.send(json.dumps(init))
+    assert json.loads(await connection.recv())["type"] == "connection_ack"
+    variables = {"id": build_id, "after": 0}
+    for n in range(STALLED_SUBSCRIPTIONS):
+        message = {
+            "id": str(n),
+            "type": "subscribe",
+            "payload": {"query": BUILD_LOG, "variables": variables},
+        }
+        await connection.send(json.dumps(message))
+    return connection
+
+
+async def wait_until(threaded: ThreadedServer, key: str, value: int, within: float = 60) -> dict:
+    deadline = asyncio.get_running_loop().time() + within
+    while True:
+        probe = await threaded.probe()
+        if probe[key] == value:
+            return probe
+        assert asyncio.get_running_loop().time() < deadline, f"{key} stayed {probe}"
+        await asyncio.sleep(0.2)
+
+
+async def test_every_one_of_200_subscribers_gets_every_line_and_a_stalled_one_is_cut_off(
+    threaded: ThreadedServer, token: str, tmp_path: Path, cleanup_tools: list
+) -> None:
+    if not busybox_available():
+        unavailable("busybox (to build test tools)")
+    before = await threaded.probe()
+    api = ToolsApi(GraphQLClient(threaded.graphql_url), token)
+    name = unique_name("load")
+    cleanup_tools.append(name)
+    loop = f'i=1; while [ "$i" -le 1000 ]; do echo "line $i {PAD}"; sleep 0.005; i=$((i+1)); done'
+    extra = f'RUN ["sh", "-c", {json.dumps(loop)}]\n'
+    repo = make_tool_repo(tmp_path / "repo", name=name, dockerfile_extra=extra)
+    installed = await api.install(name=name, repoUrl=repo.url)
+    build_id = installed["build"]["id"]
+
+    stalled = await stalled_socket(threaded.ws_url, threaded.port, token, build_id)
+    readers = [read_whole_log(threaded.ws_url, token, build_id) for _ in range(SUBSCRIBERS)]
+    logs = await asyncio.gather(*readers)
+
+    stored = await stored_log(api, build_id)
+    assert len(stored) > 1000
+    assert all(log == stored for log in logs), "a subscriber missed or repeated a line"
+    # The stalled client was dropped by the server, not kept waiting on.
+    await wait_until(threaded, "connections", 0)
+    completed = 0
+    with pytest.raises(ConnectionClosed):
+        while True:
+            message = json.loads(await asyncio.wait_for(stalled.recv(), 30))
+            completed += message["type"] == "complete"
+    assert completed < STALLED_SUBSCRIPTIONS
+    assert stalled.close_code in {None, 1006}, "closed cleanly: it was not cut off"
+    await wait_until(threaded, "registrations", before["registrations"])
+    await wait_until(threaded, "feeds", 0)
+
+
+async def test_connecting_and_leaving_200_times_leaves_no_task_or_registration_behind(
+    threaded: ThreadedServer, token: str
+) -> None:
+    await wait_until(threaded, "connections", 0)
+    before = await threaded.probe()
+
+    async def come_and_go() -> None:
+        async with feed_socket(threaded.ws_url, token) as feed:
+            await feed.subscribe(TOOL_UPDATED, {})
+            await feed.subscribe(TOOL_UPDATED, {"id": "VG9vbDpub3BlCg=="})
+            await feed.send({"type": "ping"})
+            assert (await feed.receive())["type"] in {"pong", "next", "error"}
+
+    await asyncio.gather(*(come_and_go() for _ in range(SUBSCRIBERS)))
+    await wait_until(threaded, "connections", 0)
+    await wait_until(threaded, "registrations", before["registrations"])
+    after = await wait_until(threaded, "tasks", before["tasks"])
+    assert after == before
