@@ -96,16 +96,6 @@ async def stalled_socket(url: str, port: int, token: str, build_id: str) -> Any:
     return connection
 
 
-async def wait_until(threaded: ThreadedServer, key: str, value: int, within: float = 60) -> dict:
-    deadline = asyncio.get_running_loop().time() + within
-    while True:
-        probe = await threaded.probe()
-        if probe[key] == value:
-            return probe
-        assert asyncio.get_running_loop().time() < deadline, f"{key} stayed {probe}"
-        await asyncio.sleep(0.2)
-
-
 async def test_every_one_of_200_subscribers_gets_every_line_and_a_stalled_one_is_cut_off(
     threaded: ThreadedServer, token: str, tmp_path: Path, cleanup_tools: list
 ) -> None:
@@ -129,7 +119,7 @@ async def test_every_one_of_200_subscribers_gets_every_line_and_a_stalled_one_is
     assert len(stored) > 1000
     assert all(log == stored for log in logs), "a subscriber missed or repeated a line"
     # The stalled client was dropped by the server, not kept waiting on.
-    await wait_until(threaded, "connections", 0)
+    await threaded.wait_for("connections", 0)
     completed = 0
     with pytest.raises(ConnectionClosed):
         while True:
@@ -137,14 +127,14 @@ async def test_every_one_of_200_subscribers_gets_every_line_and_a_stalled_one_is
             completed += message["type"] == "complete"
     assert completed < STALLED_SUBSCRIPTIONS
     assert stalled.close_code in {None, 1006}, "closed cleanly: it was not cut off"
-    await wait_until(threaded, "registrations", before["registrations"])
-    await wait_until(threaded, "feeds", 0)
+    await threaded.wait_for("registrations", before["registrations"])
+    await threaded.wait_for("feeds", 0)
 
 
 async def test_connecting_and_leaving_200_times_leaves_no_task_or_registration_behind(
     threaded: ThreadedServer, token: str
 ) -> None:
-    await wait_until(threaded, "connections", 0)
+    await threaded.wait_for("connections", 0)
     before = await threaded.probe()
 
     async def come_and_go() -> None:
@@ -155,7 +145,7 @@ async def test_connecting_and_leaving_200_times_leaves_no_task_or_registration_b
             assert (await feed.receive())["type"] in {"pong", "next", "error"}
 
     await asyncio.gather(*(come_and_go() for _ in range(SUBSCRIBERS)))
-    await wait_until(threaded, "connections", 0)
-    await wait_until(threaded, "registrations", before["registrations"])
-    after = await wait_until(threaded, "tasks", before["tasks"])
+    await threaded.wait_for("connections", 0)
+    await threaded.wait_for("registrations", before["registrations"])
+    after = await threaded.wait_for("tasks", before["tasks"])
     assert after == before

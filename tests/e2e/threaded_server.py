@@ -88,6 +88,16 @@ class ThreadedServer:
 
         return await self.inside(read)
 
+    async def wait_for(self, key: str, value: int, within: float = 60) -> dict[str, Any]:
+        """Probe until `key` reads `value`; the probe then."""
+        deadline = asyncio.get_running_loop().time() + within
+        while True:
+            probe = await self.probe()
+            if probe[key] == value:
+                return probe
+            assert asyncio.get_running_loop().time() < deadline, f"{key} stayed {probe}"
+            await asyncio.sleep(0.2)
+
     def stop(self) -> None:
         self.server.should_exit = True
         self._thread.join(timeout=60)
