@@ -15,7 +15,7 @@ from domain.builds.model import Build, LogLine
 from domain.builds.service import BuildService
 from domain.errors import NotFound
 from domain.events import build_topic
-from domain.live.wakeups import Wakeups
+from domain.live.wakeups import RECHECK_SECONDS, Wakeups
 from domain.ports.events import EventBus
 
 CHUNK_LINES = 500
@@ -31,16 +31,22 @@ class LogChunk:
 
 class BuildLogFeed:
     def __init__(
-        self, builds: BuildService, bus: EventBus, *, chunk_lines: int = CHUNK_LINES
+        self,
+        builds: BuildService,
+        bus: EventBus,
+        *,
+        chunk_lines: int = CHUNK_LINES,
+        recheck_seconds: float = RECHECK_SECONDS,
     ) -> None:
         self._builds = builds
         self._bus = bus
         self._chunk_lines = chunk_lines
+        self._recheck_seconds = recheck_seconds
 
     async def follow(self, build_id: uuid.UUID, after_seq: int) -> AsyncIterator[LogChunk]:
         # Subscribe before the first read, so nothing written meanwhile goes unnoticed.
         with self._bus.subscribe([build_topic(build_id)]) as changes:
-            wakeups = Wakeups(changes)
+            wakeups = Wakeups(changes, recheck_seconds=self._recheck_seconds)
             cursor = max(after_seq, 0)
             while True:
                 build, lines = await self._builds.log_since(build_id, cursor, self._chunk_lines)
