@@ -29,6 +29,7 @@ from domain.tools.containers import ContainerKeeper
 from domain.tools.health_monitor import HealthMonitor
 from domain.tools.installation import ToolInstaller
 from domain.tools.lifecycle import ToolLifecycle
+from domain.tools.output import ToolOutput
 from domain.tools.status_feed import ToolStatusFeed
 from domain.users.service import UserService
 from infra.db.engine import SqlAlchemyDatabaseProbe, create_engine, create_session_factory
@@ -79,6 +80,7 @@ class Container:
     worker: BuildWorker
     health: HealthMonitor
     containers: ContainerKeeper
+    output: ToolOutput
     background: TaskSupervisor
     docker: DockerContainerEngine
     events: InProcessEventBus
@@ -236,6 +238,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
             starting_grace=timedelta(seconds=settings.health_check_timeout_seconds + 30),
         ),
         containers=ContainerKeeper(unit_of_work, docker_engine, runtime),
+        output=ToolOutput(unit_of_work, docker_engine, clock),
         background=background,
         docker=docker_engine,
         events=events,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Protocol
@@ -9,6 +10,7 @@ from typing import Protocol
 from domain.manifest.model import Manifest, Volume
 from domain.runtime.model import (
     Checkout,
+    ContainerOutput,
     ContainerSpec,
     ContainerState,
     HealthResult,
@@ -56,6 +58,17 @@ class ContainerEngine(Protocol):
     async def stop_container(self, name: str, timeout_seconds: int = 10) -> None: ...
     async def remove_container(self, name: str) -> None: ...
     async def container_state(self, name: str) -> ContainerState | None: ...
+    def follow_output(self, name: str, *, tail: int | None) -> AsyncIterator[list[ContainerOutput]]:
+        """The container's stdout and stderr, merged in time order, in batches (what came
+        within ~100 ms, at most a few hundred lines): first its last `tail` lines (every line
+        when None), then new ones as it prints them; ends when the container stops or is
+        removed. Raises `NotFound` when there is no such container.
+
+        Closing the iterator early (aclose, break, a cancelled task) releases everything it
+        holds on the engine.
+        """
+        ...
+
     async def remove_image(self, tag: str) -> None: ...
     async def remove_tool_images(self, tool_name: str) -> None:
         """Remove every image labelled as this tool's."""

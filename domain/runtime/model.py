@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -100,3 +101,12 @@ class HealthResult:
     status_code: int | None = None
     latency_ms: int | None = None
     error: str | None = None
+
+
+@dataclass(frozen=True)
+class ContainerOutput:
+    """One line a container printed, as the engine timestamped it (timezone-aware UTC)."""
+
+    stream: LogStream
+    timestamp: datetime
+    text: str

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any, TypeVar
 
 import docker
@@ -15,8 +15,15 @@ from docker.utils import kwargs_from_env
 from requests.exceptions import RequestException
 
 from domain.errors import ErrorCode
-from domain.runtime.model import ContainerSpec, ContainerState, ImageBuild, LogSink, NetworkMode
-from infra.docker import containers, images
+from domain.runtime.model import (
+    ContainerOutput,
+    ContainerSpec,
+    ContainerState,
+    ImageBuild,
+    LogSink,
+    NetworkMode,
+)
+from infra.docker import container_output, containers, images
 from infra.docker.build_cancel import loop_emitter, run_build, validate_build
 from infra.docker.error_mapping import engine_errors
 from infra.docker.image_build import BuildSession, remove_build_leftovers
@@ -159,6 +166,9 @@ class DockerContainerEngine:
             ErrorCode.ENGINE_UNAVAILABLE,
             lambda client: containers.state(client, name),
         )
+
+    def follow_output(self, name: str, *, tail: int | None) -> AsyncIterator[list[ContainerOutput]]:
+        return container_output.follow(self._shared_client, self._connection_kwargs(), name, tail)
 
     async def remove_image(self, tag: str) -> None:
         await self._call("remove the image", ErrorCode.CONFLICT, lambda c: images.remove(c, tag))

@@ -20,11 +20,12 @@ from typing import Any, Generic, Self, TypeVar
 
 from domain.builds.model import Build, BuildStatus, LogLine, LogStream
 from domain.builds.pipeline import BuildControl, BuildLimits, BuildPipeline
-from domain.errors import DomainError, ErrorCode, ValidationFailed
+from domain.errors import DomainError, ErrorCode, NotFound, ValidationFailed
 from domain.manifest.model import Category, Manifest, Volume
 from domain.ports import PageKey
 from domain.runtime.model import (
     Checkout,
+    ContainerOutput,
     ContainerSpec,
     ContainerState,
     HealthResult,
@@ -455,6 +456,31 @@ class FakeContainerEngine:
 
     async def remove_tool_images(self, tool_name: str) -> None:
         self.images = {tag for tag in self.images if not tag.startswith(f"machete/{tool_name}:")}
+
+    async def follow_output(
+        self, name: str, *, tail: int | None
+    ) -> AsyncIterator[list[ContainerOutput]]:
+        """What tests put in `self.output[name]` (the container's whole log: a restart keeps
+        it, a new container gets a new list): the last `tail` lines, then lines added while
+        the container runs. `self.follows` records each call's tail, `self.open_follows`
+        counts the follows not yet closed (attributes made on first use)."""
+        output: dict[str, list[ContainerOutput]] = vars(self).setdefault("output", {})
+        vars(self).setdefault("follows", []).append((name, tail))
+        if name not in self.containers:
+            raise NotFound("The tool has no container.")
+        self.open_follows = getattr(self, "open_follows", 0) + 1
+        log = output.setdefault(name, [])
+        sent = 0 if tail is None else max(len(log) - tail, 0)
+        try:
+            while True:
+                if sent < len(log):
+                    batch, sent = log[sent:], len(log)
+                    yield batch
+                elif name not in self.containers or not self.containers[name].running:
+                    return
+                await asyncio.sleep(0.001)
+        finally:
+            self.open_follows -= 1
 
 
 class FakeSourceControl:

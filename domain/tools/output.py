@@ -1,0 +1,109 @@
+"""A tool's container output as a live feed: its last lines, then new ones, across restarts.
+
+A container's log outlives its stops: started again, it still holds what it printed before,
+so after the first container the feed asks for every line and drops those not newer than the
+newest it has shown. A container created anew (a restart, the reconciler) starts with an
+empty log; its lines are all newer anyway.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import aclosing
+from datetime import datetime
+
+from domain.clock import Clock
+from domain.errors import DomainError, NotFound
+from domain.ports import ContainerEngine, UnitOfWorkFactory
+from domain.runtime.model import ContainerOutput, ContainerState, container_name
+
+POLL_SECONDS = 1.0
+
+
+class _Shown:
+    """How far the feed has got, by the engine's timestamps."""
+
+    def __init__(self, began: datetime) -> None:
+        self._began = began
+        self.newest: datetime | None = None
+
+    def replay_after(self) -> datetime:
+        # Nothing shown yet (an empty tail): what was printed before the feed began is
+        # history the subscriber did not ask for.
+        return self.newest or self._began
+
+    def fresh(self, batch: list[ContainerOutput], after: datetime | None) -> list[ContainerOutput]:
+        lines = [line for line in batch if after is None or line.timestamp > after]
+        for line in lines:
+            if self.newest is None or line.timestamp > self.newest:
+                self.newest = line.timestamp
+        return lines
+
+
+class ToolOutput:
+    def __init__(
+        self,
+        uow: UnitOfWorkFactory,
+        engine: ContainerEngine,
+        clock: Clock,
+        poll_seconds: float = POLL_SECONDS,
+    ) -> None:
+        self._uow = uow
+        self._engine = engine
+        self._clock = clock
+        self._poll_seconds = poll_seconds
+
+    async def follow(self, tool_id: uuid.UUID, tail: int) -> AsyncIterator[list[ContainerOutput]]:
+        """The last `tail` lines of the tool's container (stdout and stderr by time), then
+        new lines in batches, following each container the tool runs in turn; ends when the
+        tool is uninstalled. Raises NotFound for an unknown tool."""
+        if tail < 0:
+            raise DomainError("`tail` cannot be negative.", field=("tail",))
+        if (tool := await self._tool_name(tool_id)) is None:
+            raise NotFound("There is no tool with this ID.")
+        name = container_name(tool)
+        shown = _Shown(self._clock.now())
+        # The container there is now: its tail, nothing dropped. Later ones: every line, less
+        # what was shown.
+        wanted: int | None = tail
+        after: datetime | None = None
+        while True:
+            async with aclosing(self._one_container(name, wanted, shown, after)) as batches:
+                async for batch in batches:
+                    yield batch
+            if not await self._runs_again(tool_id, name):
+                return
+            wanted, after = None, shown.replay_after()
+
+    async def _one_container(
+        self, name: str, tail: int | None, shown: _Shown, after: datetime | None
+    ) -> AsyncIterator[list[ContainerOutput]]:
+        try:
+            lines = self._engine.follow_output(name, tail=tail)
+            async with aclosing(lines):
+                async for batch in lines:
+                    if fresh := shown.fresh(batch, after):
+                        yield fresh
+        except NotFound:
+            return  # no container at the moment: wait for the next one
+
+    async def _runs_again(self, tool_id: uuid.UUID, name: str) -> bool:
+        """Wait until there is output to follow again (the container runs, or changed state
+        since we looked, so a start that crashed between two looks still shows); False once
+        the tool is gone."""
+        last: ContainerState | None = await self._engine.container_state(name)
+        while await self._tool_name(tool_id) is not None:
+            await asyncio.sleep(self._poll_seconds)
+            state = await self._engine.container_state(name)
+            if state is not None and (state.running or state != last):
+                return True
+            last = state
+        return False
+
+    async def _tool_name(self, tool_id: uuid.UUID) -> str | None:
+        """The tool's name, or None once it is gone (or being uninstalled)."""
+        async with self._uow(read_only=True) as uow:
+            tool = await uow.tools.get(tool_id)
+        return None if tool is None or tool.is_being_removed else tool.name

@@ -1,0 +1,48 @@
+"""Opening the logs endpoint for a container's output, stdout and stderr in one stream."""
+
+from __future__ import annotations
+
+import docker
+import requests
+from docker.errors import NotFound as NoSuchContainer
+from docker.errors import create_api_error_from_http_exception
+
+from domain.errors import NotFound
+
+CONNECT_TIMEOUT_SECONDS = 10
+NO_CONTAINER = "The tool has no container."
+
+
+def open_output(
+    api: docker.APIClient, name: str, tail: int | None
+) -> tuple[requests.Response, bool]:
+    """The streaming response following the container's output (its last `tail` lines first,
+    every line when None), and whether the container has a TTY (then the body is raw text)."""
+    try:
+        details = api.inspect_container(name)
+    except NoSuchContainer as error:
+        raise NotFound(NO_CONTAINER) from error
+    tty = bool((details.get("Config") or {}).get("Tty"))
+    params = {
+        "stdout": 1,
+        "stderr": 1,
+        "follow": 1,
+        "timestamps": 1,
+        "tail": "all" if tail is None else max(tail, 0),
+    }
+    # By id: a container created under the same name meanwhile is not this one.
+    url = f"{api.base_url}/v{api.api_version}/containers/{details['Id']}/logs"
+    # No read timeout: a quiet container may print nothing for hours; closing the feed cuts
+    # the socket instead.
+    response = api.get(url, params=params, stream=True, timeout=(CONNECT_TIMEOUT_SECONDS, None))
+    try:
+        response.raise_for_status()
+    except requests.HTTPError as error:
+        try:
+            if response.status_code == 404:  # removed since we looked
+                raise NotFound(NO_CONTAINER) from error
+            create_api_error_from_http_exception(error)  # raises docker's APIError
+            raise
+        finally:
+            response.close()
+    return response, tty
