@@ -29,9 +29,12 @@ LogStream = strawberry.enum(DomainLogStream, name="LogStream")
 MAX_LOG_LINES_PER_PAGE = 1000
 
 
-@strawberry.type(name="LogLine", description="One stored line of a build's output.")
+@strawberry.type(name="LogLine", description="One line of a build's log or a container's output.")
 class LogLineType:
-    seq: int = strawberry.field(description="Position in the build's log, from 1, no gaps.")
+    seq: int = strawberry.field(
+        description="Position: in a build's log from 1 with no gaps; in a container's output, "
+        "counted within the feed."
+    )
     stream: LogStream
     timestamp: datetime
     text: str
