@@ -36,8 +36,7 @@ from infra.db.engine import SqlAlchemyDatabaseProbe, create_engine, create_sessi
 from infra.db.migrate import is_at_head, upgrade_to_head_async
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.docker.engine import DockerContainerEngine
-from infra.events.choice import create_event_bus
-from infra.events.in_process import InProcessEventBus
+from infra.events.choice import LiveEventBus, create_event_bus
 from infra.net.port_probe import SocketPortProbe
 from infra.security.argon2_hasher import Argon2PasswordHasher
 from infra.security.failure_counter import InMemoryFailureCounter
@@ -83,7 +82,7 @@ class Container:
     output: ToolOutput
     background: TaskSupervisor
     docker: DockerContainerEngine
-    events: InProcessEventBus
+    events: LiveEventBus
 
     async def report_network_mode(self) -> None:
         """Say loudly when tools share the host's network (and so its loopback services)."""

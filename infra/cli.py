@@ -1,4 +1,4 @@
-"""The `machete` command line: serve, migrate, and create admins."""
+"""The `machete` command line: serve, run build workers, migrate, and create admins."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import asyncio
 import getpass
 import logging
 import shutil
+import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
+import asyncpg
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -26,6 +28,7 @@ from infra.bootstrap import (
     prepare_database,
 )
 from infra.db.migrate import upgrade_to_head
+from infra.events.choice import uses_postgres_bus
 from infra.settings import Settings
 
 app = typer.Typer(
@@ -36,6 +39,7 @@ admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
 console = Console(stderr=True, soft_wrap=True)
+logger = logging.getLogger(__name__)
 
 
 def load_settings(**overrides: object) -> Settings:
@@ -61,9 +65,7 @@ def serve(
     from graph.app import create_app
 
     settings = load_settings(host=host, port=port)
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
-    )
+    configure_logging(settings)
     # Fail here, with a readable message, rather than with a traceback from the lifespan.
     problem = asyncio.run(_preflight(settings))
     if problem:
@@ -83,8 +85,63 @@ def serve(
     )
 
 
+def configure_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run build workers and the tool monitor without the API, until SIGTERM or Ctrl-C."""
+    settings = load_settings()
+    if settings.worker_concurrency == 0:
+        console.print(
+            "[red]cannot start:[/red] MACHETE_WORKER_CONCURRENCY is 0, so this worker would "
+            "build nothing; set it to 1 or more"
+        )
+        raise typer.Exit(2)
+    configure_logging(settings)
+    problem = asyncio.run(_work_until_stopped(settings))
+    if problem:
+        console.print(f"[red]cannot start:[/red] {problem}")
+        raise typer.Exit(1)
+
+
+async def _work_until_stopped(settings: Settings) -> str | None:
+    try:
+        container = build_container(settings)
+    except ValueError as error:  # settings that contradict each other, e.g. the event bus
+        return str(error)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, stop.set)
+    try:
+        try:
+            await prepare_database(container)
+            await container.events.start()
+        except DatabaseNotMigrated as error:
+            return str(error)
+        except (OSError, SQLAlchemyError, asyncpg.PostgresError) as error:
+            return f"the database is unreachable ({type(error).__name__})"
+        await container.report_network_mode()
+        container.start_background_work()
+        bus = "postgres" if uses_postgres_bus(settings) else "in-process"
+        logger.info("worker started: %d slots, event bus: %s", container.worker.concurrency, bus)
+        await stop.wait()
+        logger.info("worker stopping: running builds go back to the queue")
+    finally:
+        # Releases builds in flight to the queue for the next worker to pick up.
+        await container.close()
+    return None
+
+
 async def _preflight(settings: Settings) -> str | None:
-    container = build_container(settings)
+    try:
+        container = build_container(settings)
+    except ValueError as error:  # settings that contradict each other, e.g. the event bus
+        return str(error)
     try:
         await prepare_database(container)
         await create_admin_from_environment(container)

@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Protocol
+
+from domain.ports.events import EventBus
 from infra.events.in_process import InProcessEventBus
+from infra.events.postgres import PostgresEventBus
 from infra.settings import EventBusSetting, Settings
+
+
+class LiveEventBus(EventBus, Protocol):
+    """An event bus the process owns: started with the app, closed with it."""
+
+    async def start(self) -> None: ...
+    async def close(self) -> None: ...
 
 
 def uses_postgres_bus(settings: Settings) -> bool:
@@ -12,5 +23,7 @@ def uses_postgres_bus(settings: Settings) -> bool:
     return settings.event_bus is EventBusSetting.POSTGRES
 
 
-def create_event_bus(settings: Settings) -> InProcessEventBus:
+def create_event_bus(settings: Settings) -> LiveEventBus:
+    if uses_postgres_bus(settings):
+        return PostgresEventBus(settings.resolved_database_url, settings.event_queue_size)
     return InProcessEventBus(settings.event_queue_size)
