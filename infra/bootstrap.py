@@ -99,10 +99,15 @@ class Container:
             )
 
     def start_background_work(self) -> None:
-        """The in-process build worker and health monitor (the embedded default)."""
+        """The build worker and the tool monitor, in processes that build (worker slots > 0).
+
+        An API replica with no worker slots leaves both to the `machete worker` processes, so
+        replicas do not reconcile the same containers at once.
+        """
+        if not self.worker.concurrency:
+            return
         self.worker.start()
-        if self.worker.concurrency:
-            self.background.spawn("build queue listener", self._wake_worker_when_queued)
+        self.background.spawn("build queue listener", self._wake_worker_when_queued)
         interval = self.settings.health_check_interval_seconds
 
         async def keep_tools_running() -> None:
