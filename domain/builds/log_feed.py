@@ -7,14 +7,16 @@ line, so reading the build first and then its lines tells when the log is comple
 
 from __future__ import annotations
 
+import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 
 from domain.builds.model import Build, LogLine
 from domain.builds.service import BuildService
 from domain.errors import NotFound
 from domain.events import build_topic
+from domain.live.shared_reads import SharedReads
 from domain.live.wakeups import RECHECK_SECONDS, Wakeups
 from domain.ports.events import EventBus
 
@@ -42,14 +44,16 @@ class BuildLogFeed:
         self._bus = bus
         self._chunk_lines = chunk_lines
         self._recheck_seconds = recheck_seconds
+        self._reads: SharedReads[tuple[Build | None, list[LogLine]]] = SharedReads()
 
     async def follow(self, build_id: uuid.UUID, after_seq: int) -> AsyncIterator[LogChunk]:
         # Subscribe before the first read, so nothing written meanwhile goes unnoticed.
         with self._bus.subscribe([build_topic(build_id)]) as changes:
             wakeups = Wakeups(changes, recheck_seconds=self._recheck_seconds)
             cursor = max(after_seq, 0)
+            learned_at = time.monotonic()  # subscribed: later reads see what was there
             while True:
-                build, lines = await self._builds.log_since(build_id, cursor, self._chunk_lines)
+                build, lines = await self._read(build_id, cursor, learned_at)
                 if build is None:
                     raise NotFound("There is no build with this ID.")
                 cursor = lines[-1].seq if lines else cursor
@@ -61,3 +65,12 @@ class BuildLogFeed:
                     yield LogChunk(build, lines, cursor, done=False)
                 if caught_up:
                     await wakeups.wait()
+                learned_at = wakeups.woke_at if caught_up else time.monotonic()
+
+    async def _read(
+        self, build_id: uuid.UUID, cursor: int, learned_at: float
+    ) -> tuple[Build | None, list[LogLine]]:
+        def load() -> Awaitable[tuple[Build | None, list[LogLine]]]:
+            return self._builds.log_since(build_id, cursor, self._chunk_lines)
+
+        return await self._reads.read((build_id, cursor), learned_at, load)

@@ -28,6 +28,9 @@ class Wakeups:
         self._min_interval = min_interval
         self._recheck_seconds = recheck_seconds
         self._last_round = 0.0
+        self.woke_at = time.monotonic()
+        """When the changes the last round learned of were announced (or when it gave up
+        waiting): reads started since then see them."""
 
     async def wait(self) -> list[Event]:
         """The events that arrived (none after a quiet spell). Raises FeedLagged, FeedClosed."""
@@ -37,10 +40,12 @@ class Wakeups:
                 events.append(await self._subscription.next())
         except TimeoutError:
             pass
+        gave_up_at = time.monotonic()
         # Coalesce: a chatty source gives at most one round per interval, not one per event.
         delay = self._last_round + self._min_interval - time.monotonic()
         if delay > 0:
             await asyncio.sleep(delay)
         events.extend(self._subscription.drain())
+        self.woke_at = self._subscription.last_delivery if events else gave_up_at
         self._last_round = time.monotonic()
         return events

@@ -16,6 +16,11 @@ class EventSubscription(Protocol):
     `FeedLagged`) instead of buffering without limit or slowing the publisher.
     """
 
+    @property
+    def last_delivery(self) -> float:
+        """`time.monotonic()` when the newest event queued here was delivered (0 if none)."""
+        ...
+
     async def next(self) -> Event:
         """Wait for the next event (bound the wait with `asyncio.timeout`).
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from types import TracebackType
@@ -23,12 +24,14 @@ class QueuedSubscription:
         self._queue: asyncio.Queue[Event] = asyncio.Queue(maxsize=capacity)
         self._failure: Exception | None = None
         self._wake = asyncio.Event()
+        self.last_delivery = 0.0
 
-    def offer(self, event: Event) -> None:
+    def offer(self, event: Event, delivered_at: float) -> None:
         if self._failure is not None:
             return
         try:
             self._queue.put_nowait(event)
+            self.last_delivery = delivered_at
         except asyncio.QueueFull:
             self._fail(
                 FeedLagged(
@@ -112,10 +115,10 @@ class LocalFanOut:
                     del self._by_topic[topic]
 
     def deliver(self, events: Iterable[Event]) -> None:
+        delivered_at = time.monotonic()
         for event in events:
-            targets = self._targets(event)
-            for subscription in targets:
-                subscription.offer(event)
+            for subscription in self._targets(event):
+                subscription.offer(event, delivered_at)
 
     def _targets(self, event: Event) -> list[QueuedSubscription]:
         if isinstance(event, FeedResumed):

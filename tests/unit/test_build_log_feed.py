@@ -133,3 +133,29 @@ async def test_closing_the_feed_early_unregisters_it() -> None:
     assert world.bus.registrations == 1
     await feed.aclose()
     assert world.bus.registrations == 0
+
+
+async def test_many_followers_of_one_build_share_each_read() -> None:
+    world = World()
+    calls = 0
+    read = world.builds.log_since
+
+    async def counted(*args: object) -> object:
+        nonlocal calls
+        calls += 1
+        await asyncio.sleep(0.01)  # a database takes a moment: the followers overlap
+        return await read(*args)  # type: ignore[arg-type]
+
+    world.builds.log_since = counted  # type: ignore[method-assign]
+    shared = world.feed()  # one per process, as the container wires it
+    feeds = [shared.follow(world.build.id, 0) for _ in range(50)]
+    await world.write(3)
+    firsts = await asyncio.gather(*(anext(feed) for feed in feeds))
+    assert all([line.seq for line in chunk.lines] == [1, 2, 3] for chunk in firsts)
+    calls = 0
+    await world.write(2)
+    seconds = await asyncio.gather(*(anext(feed) for feed in feeds))
+    assert all([line.seq for line in chunk.lines] == [4, 5] for chunk in seconds)
+    assert calls < 5, f"{calls} reads for 50 followers of one change"
+    for feed in feeds:
+        await feed.aclose()
