@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from graph.live.connections import LiveConnections
+from graph.live.transport import TransportAccess
 from graph.router import graphql_router
 from graph.schema import build_schema, hardened_extensions
 from infra.bootstrap import build_container, create_admin_from_environment, prepare_database
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 def create_app(settings: Settings | None = None, *, prepared: bool = False) -> FastAPI:
     """The app; `prepared` says the database and first admin were already seen to (by the CLI)."""
     settings = settings or Settings()
-    live = LiveConnections(settings.max_connections_per_user)
+    live = LiveConnections(settings.max_connections_per_user, settings.max_anonymous_connections)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -39,8 +40,10 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
             yield
         finally:
             # Sockets first, so every feed ends (and cleans up) before the bus goes away.
-            await live.close_all()
-            await container.close()
+            try:
+                await live.close_all()
+            finally:
+                await container.close()
 
     app = FastAPI(
         title="MACHETE", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
@@ -54,6 +57,7 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
         )
     )
     app.include_router(graphql_router(schema, settings, live))
+    app.add_middleware(TransportAccess)
 
     @app.get("/healthz")
     async def healthz() -> dict[str, str]:

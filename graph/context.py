@@ -47,6 +47,7 @@ class GraphQLContext(BaseContext):
         self.live = live
         # WebSocket only: what the connection authenticated with, and the connection itself.
         self.credential: Credential | None = None
+        self.connected_user: User | None = None
         self.live_connection: LiveConnection | None = None
 
     @property

@@ -47,6 +47,8 @@ class MacheteGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         params: Any = context.connection_params or {}
         header = params.get("Authorization") or params.get("authorization")
         if header is None:
+            if context.live_connection is not None:
+                self.live.admit(context.live_connection, None)  # may raise TooManyConnections
             return await super().on_ws_connect(context)
         bearer = bearer_from_header(header)
         if bearer is None:
@@ -59,6 +61,7 @@ class MacheteGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
             self.live.admit(context.live_connection, user.id)  # may raise TooManyConnections
         context.bearer = bearer
         context.credential = credential
+        context.connected_user = user
         return await super().on_ws_connect(context)
 
 

@@ -31,6 +31,7 @@ from infra.db.migrate import upgrade_to_head
 from infra.events.choice import uses_postgres_bus
 from infra.settings import Settings
 
+GRACEFUL_SHUTDOWN_SECONDS = 15
 app = typer.Typer(
     help="MACHETE: Git repositories in, running engineering tools out.", no_args_is_help=True
 )
@@ -82,6 +83,9 @@ def serve(
         port=settings.port,
         log_level=settings.log_level,
         proxy_headers=False,
+        # Connections still open this long after a stop request are cancelled, so a stop
+        # always reaches the app's shutdown (which hands running builds back to the queue).
+        timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
 
 

@@ -86,6 +86,7 @@ class Settings(BaseSettings):
     ws_send_timeout_seconds: float = Field(default=10, gt=0, le=600)
     max_subscriptions_per_connection: int = Field(default=50, ge=1, le=1000)
     max_connections_per_user: int = Field(default=20, ge=1, le=10_000)
+    max_anonymous_connections: int = Field(default=100, ge=0, le=100_000)
 
     @model_validator(mode="after")
     def _tool_port_range_is_ordered(self) -> Settings:

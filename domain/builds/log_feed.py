@@ -13,7 +13,7 @@ from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
 
 from domain.builds.model import Build, LogLine
-from domain.builds.service import BuildService
+from domain.builds.service import MAX_LOG_PAGE, BuildService
 from domain.errors import NotFound
 from domain.events import build_topic
 from domain.live.shared_reads import SharedReads
@@ -42,7 +42,8 @@ class BuildLogFeed:
     ) -> None:
         self._builds = builds
         self._bus = bus
-        self._chunk_lines = chunk_lines
+        # The service caps a read at MAX_LOG_PAGE; a bigger chunk would look "caught up" early.
+        self._chunk_lines = min(chunk_lines, MAX_LOG_PAGE)
         self._recheck_seconds = recheck_seconds
         self._reads: SharedReads[tuple[Build | None, list[LogLine]]] = SharedReads()
 

@@ -48,6 +48,7 @@ class BuildLogWriter:
         self._wake = asyncio.Event()
         self._lock = asyncio.Lock()
         self._closing = False
+        self._sealed = False
         self._task: asyncio.Task[None] | None = None
 
     @property
@@ -56,6 +57,11 @@ class BuildLogWriter:
 
     def write(self, stream: LogStream, text: str) -> None:
         """Queue one line (called on the event loop); never blocks the build."""
+        if self._sealed:
+            # Closed: the build's final status may be committed already, and a line stored
+            # after it would reach a live feed that has already said `done`.
+            logger.debug("dropped a late line of build %s", self._build_id)
+            return
         text = text.rstrip("\r\n")[:MAX_LINE_CHARS]
         if self._dropped or self._over_cap(text):
             if not self._dropped:
@@ -122,6 +128,7 @@ class BuildLogWriter:
         for attempt in range(CLOSE_ATTEMPTS):
             try:
                 await self.flush()
+                self._sealed = True
                 return
             except Exception:
                 if attempt == CLOSE_ATTEMPTS - 1:

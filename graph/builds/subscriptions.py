@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 
 import strawberry
 from strawberry.types import Info
@@ -59,8 +60,9 @@ class BuildSubscriptions:
         if after_seq < 0:
             raise bad_user_input("`afterSeq` must not be negative.")
         feed = info.context.container.build_log_feed.follow(key, after_seq)
-        async for chunk in live_feed(info, feed, BuildLogChunkType.from_domain):
-            yield chunk
+        async with aclosing(live_feed(info, feed, BuildLogChunkType.from_domain)) as items:
+            async for chunk in items:
+                yield chunk
 
     @strawberry.subscription(
         description="A build now, then at each change of its status; completes when it ends."
@@ -70,5 +72,6 @@ class BuildSubscriptions:
     ) -> AsyncGenerator[BuildType, None]:
         key = await build_key(info, build_id)
         feed = info.context.container.build_status_feed.follow(key)
-        async for build in live_feed(info, feed, BuildType.from_domain):
-            yield build
+        async with aclosing(live_feed(info, feed, BuildType.from_domain)) as items:
+            async for build in items:
+                yield build

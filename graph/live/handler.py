@@ -1,7 +1,7 @@
 """One graphql-transport-ws connection, with MACHETE's rules on top of Strawberry's protocol.
 
-- A connection whose credential expires, whose user is deactivated or signs out, is closed
-  (4403): a watchdog wakes on the account's events and at the credential's expiry.
+- A connection whose credential expires, whose user is deactivated, changes role or signs out,
+  is closed (4403) by its `CredentialWatch`.
 - A client that stops reading is cut off once one message waits `send_timeout` to be written,
   so it holds neither tasks nor feeds, and never slows anyone else.
 """
@@ -9,9 +9,7 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -23,18 +21,16 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     Message,
 )
 
-from domain.errors import FeedClosed, FeedLagged, Unauthenticated
-from domain.events import account_topic, session_topic
 from graph.context import GraphQLContext
 from graph.live.connections import TooManyConnections
+from graph.live.credential_watch import CredentialWatch
+from graph.live.transport import abort_connection, is_disconnect
 
 if TYPE_CHECKING:
     from graph.router import MacheteGraphQLRouter
 
 logger = logging.getLogger(__name__)
 CLOSE_TIMEOUT_SECONDS = 2.0
-RECHECK_SECONDS = 60.0
-FORBIDDEN = 4403
 TOO_MANY = 4429
 GOING_AWAY = 1001
 
@@ -63,9 +59,11 @@ class LiveConnectionHandler(BaseGraphQLTransportWSHandler[GraphQLContext, None])
                 raise
             self._main_task.uncancel()  # our own cut-off: end the connection normally
         finally:
-            await self._stop_watchdog()
-            live.closed(self)
-            self._done.set()
+            try:
+                await self._stop_watchdog()
+            finally:
+                live.closed(self)
+                self._done.set()
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         try:
@@ -75,7 +73,8 @@ class LiveConnectionHandler(BaseGraphQLTransportWSHandler[GraphQLContext, None])
             return
         watched = self._watchdog is not None or self.context.credential is None
         if self.connection_acknowledged and not watched:
-            self._watchdog = asyncio.create_task(self._watch_credential())
+            watch = CredentialWatch(self.context, self._close)
+            self._watchdog = asyncio.create_task(watch.run())
 
     async def send_message(self, message: Message) -> None:
         try:
@@ -86,8 +85,8 @@ class LiveConnectionHandler(BaseGraphQLTransportWSHandler[GraphQLContext, None])
             raise WebSocketDisconnected from None
 
     async def handle_task_exception(self, error: Exception) -> None:
-        if isinstance(error, WebSocketDisconnected):
-            return  # the peer is gone or was cut off: nothing to report
+        if is_disconnect(error):
+            return  # the peer is gone, was cut off or was closed on: nothing to report
         await super().handle_task_exception(error)
 
     async def close_for_shutdown(self) -> None:
@@ -96,62 +95,15 @@ class LiveConnectionHandler(BaseGraphQLTransportWSHandler[GraphQLContext, None])
     async def finished(self) -> None:
         await self._done.wait()
 
-    async def _watch_credential(self) -> None:
-        credential = self.context.credential
-        assert credential is not None
-        topics = [account_topic(credential.user_id)]
-        if credential.session_id is not None:
-            topics.append(session_topic(credential.session_id))
-        while True:
-            outcome = await self._wait_for_change(topics, credential.expires_at)
-            if outcome == "stop":
-                return
-            reason = "The token has expired." if outcome == "expired" else None
-            if reason is None:
-                reason = await self._credential_problem()
-            if reason is not None:
-                await self._close(FORBIDDEN, reason[:120])
-                return
-
-    async def _credential_problem(self) -> str | None:
-        if self.context.bearer is None:
-            return "Signed out."
-        try:
-            await self.context.container.authenticator.authenticate(self.context.bearer)
-        except Unauthenticated as error:
-            return str(error)
-        return None
-
-    async def _wait_for_change(self, topics: list[str], expires_at: datetime | None) -> str:
-        """`expired`, `recheck` (an account event, or a periodic check) or `stop`."""
-        container = self.context.container
-        with container.events.subscribe(topics) as changes:
-            while True:
-                wait = RECHECK_SECONDS
-                if expires_at is not None:
-                    left = (expires_at - container.clock.now()) / timedelta(seconds=1)
-                    if left <= 0:
-                        return "expired"
-                    wait = min(wait, left)
-                try:
-                    async with asyncio.timeout(wait):
-                        await changes.next()
-                except TimeoutError:
-                    if wait == RECHECK_SECONDS:
-                        return "recheck"
-                    continue  # the expiry: the next round says so
-                except FeedLagged:
-                    return "recheck"
-                except FeedClosed:
-                    return "stop"  # the server is stopping; the socket closes with it
-                return "recheck"
-
     async def _stop_watchdog(self) -> None:
-        if self._watchdog is not None:
-            self._watchdog.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._watchdog
-            self._watchdog = None
+        watchdog, self._watchdog = self._watchdog, None
+        if watchdog is None:
+            return
+        watchdog.cancel()
+        # asyncio.wait, not await: this task's own cancellation must not be swallowed here.
+        await asyncio.wait({watchdog})
+        if not watchdog.cancelled() and watchdog.exception() is not None:
+            logger.warning("a WebSocket credential watch failed", exc_info=watchdog.exception())
 
     async def _close(self, code: int, reason: str) -> None:
         try:
@@ -159,13 +111,15 @@ class LiveConnectionHandler(BaseGraphQLTransportWSHandler[GraphQLContext, None])
                 await self.websocket.close(code=code, reason=reason)
         except TimeoutError:
             self._cut("it did not take the close frame")
-        except (RuntimeError, WebSocketDisconnected):
-            pass  # already closed
+        except Exception as error:
+            if not is_disconnect(error):
+                raise
 
     def _cut(self, why: str) -> None:
         if self._cut_off:
             return
         self._cut_off = True
         logger.warning("cut off a WebSocket connection: %s", why)
+        abort_connection(self.websocket)
         if self._main_task is not None and not self._main_task.done():
             self._main_task.cancel()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from contextlib import aclosing
 from itertools import count
 
 import strawberry
@@ -40,8 +41,9 @@ class ToolSubscriptions:
             if key is None:
                 raise bad_user_input("`toolId` is not a tool ID.")
             feed = feeds.follow_one(key)
-        async for tool in live_feed(info, feed, ToolType.from_domain):
-            yield tool
+        async with aclosing(live_feed(info, feed, ToolType.from_domain)) as items:
+            async for tool in items:
+                yield tool
 
     @strawberry.subscription(
         description="The tool's container output (stdout and stderr): the last `tail` lines, "
@@ -76,5 +78,6 @@ class ToolSubscriptions:
             ]
 
         feed = info.context.container.output.follow(key, tail)
-        async for lines in live_feed(info, feed, show):
-            yield lines
+        async with aclosing(live_feed(info, feed, show)) as items:
+            async for lines in items:
+                yield lines

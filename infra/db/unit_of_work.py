@@ -5,6 +5,7 @@ Repositories note what they change; the events leave only after a successful com
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from types import TracebackType
 from typing import Self
@@ -25,6 +26,7 @@ from infra.db.repositories.tools import SqlAlchemyToolRepository, SqlAlchemyTool
 from infra.db.repositories.users import SqlAlchemyUserRepository
 
 logger = logging.getLogger(__name__)
+PUBLISH_TIMEOUT_SECONDS = 5.0
 
 
 class SqlAlchemyUnitOfWork:
@@ -79,7 +81,8 @@ class SqlAlchemyUnitOfWork:
         events = self._pending.take()
         if events and self._bus is not None:
             try:
-                await self._bus.publish(events)
+                async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
+                    await self._bus.publish(events)
             except Exception:
                 # The change is committed; live feeds also re-read on their own, so a lost
                 # wake-up only delays them.

@@ -16,6 +16,8 @@ ADMIN, ADMIN_PASSWORD = "feed-admin", "correct-horse-for-feeds"
 SIGN_OUT = "mutation($t: String!) { signOut(input: {refreshToken: $t}) { errors { code } } }"
 DEACTIVATE = """mutation($id: ID!) {
   updateUser(input: {id: $id, isActive: false}) { errors { code } } }"""
+DEMOTE = """mutation($id: ID!) {
+  updateUser(input: {id: $id, role: VIEWER}) { errors { code } } }"""
 API_TOKEN = """mutation($x: DateTime) {
   createApiToken(input: {name: "feed", expiresAt: $x}) { token errors { code } } }"""
 
@@ -30,6 +32,7 @@ async def strict_server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterat
         MACHETE_WS_CONNECTION_INIT_TIMEOUT_SECONDS="1",
         MACHETE_MAX_SUBSCRIPTIONS_PER_CONNECTION="3",
         MACHETE_MAX_CONNECTIONS_PER_USER="2",
+        MACHETE_MAX_ANONYMOUS_CONNECTIONS="2",
     ) as server:
         yield server
 
@@ -166,3 +169,23 @@ async def test_a_user_holds_at_most_the_allowed_number_of_connections(
     async with feed_socket(url, token) as again:
         await again.send({"type": "ping"})
         assert await again.receive() == {"type": "pong"}
+
+
+async def test_a_socket_is_closed_with_4403_when_its_users_role_changes(
+    strict_server: RunningServer, graphql: GraphQLClient
+) -> None:
+    session = await new_user(graphql, "demoted", role="MAINTAINER")
+    admin = await sign_in(graphql, ADMIN, ADMIN_PASSWORD)
+    async with feed_socket(strict_server.ws_url, session["accessToken"]) as feed:
+        await feed.subscribe(TOOL_UPDATED, {})
+        result = await graphql.execute(DEMOTE, {"id": session["user"]["id"]}, admin["accessToken"])
+        assert result["data"]["updateUser"]["errors"] == []
+        assert await feed.close_code(within=10) == 4403
+        assert "role" in (feed.socket.close_reason or "")
+
+
+async def test_anonymous_sockets_are_capped_too(strict_server: RunningServer) -> None:
+    url = strict_server.ws_url
+    async with feed_socket(url, None), feed_socket(url, None), feed_socket(url, "skip") as third:
+        await third.send({"type": "connection_init", "payload": {}})
+        assert await third.close_code() == 4429

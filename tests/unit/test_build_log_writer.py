@@ -178,3 +178,25 @@ async def test_a_store_that_fails_once_loses_no_lines() -> None:
     assert store.texts == [f"line {number}" for number in range(6)]
     assert [line.seq for line in store.lines] == list(range(1, 7))
     assert store.calls == 2
+
+
+async def test_a_line_written_after_close_is_dropped_so_it_never_follows_the_final_status() -> None:
+    stored: list[LogLine] = []
+
+    async def store(build_id: uuid.UUID, lines: list[LogLine], size: int) -> None:
+        stored.extend(lines)
+
+    writer = BuildLogWriter(
+        uuid.uuid4(),
+        store,
+        FakeClock(),
+        next_seq=0,
+        stored_bytes=0,
+        max_lines=100,
+        max_bytes=10_000,
+    )
+    writer.system("last words")
+    await writer.close()
+    writer.system("a straggler from a reader thread")
+    await writer.close()
+    assert [line.text for line in stored] == ["last words"]
