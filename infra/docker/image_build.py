@@ -10,7 +10,7 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import docker
 from docker.errors import APIError
@@ -24,6 +24,7 @@ from infra.docker.error_mapping import TRANSPORT_ERRORS, engine_errors, explanat
 logger = logging.getLogger(__name__)
 
 LineEmitter = Callable[[list[OutputLine]], None]
+T = TypeVar("T")
 
 
 class BuildAborted(Exception):
@@ -132,15 +133,44 @@ def remove_build_leftovers(api: docker.APIClient, output: BuildOutput, tag: str 
         _quietly(lambda: api.remove_container(output.step_container, force=True))
     if tag:
         _quietly(lambda: api.remove_image(tag, noprune=True))
-    for layer in reversed(output.created_layers):
+    # A layer the engine committed just as the build was aborted never reached the output we
+    # read: it is an untagged child of the newest layer we know of.
+    unrecorded = _quietly(lambda: _untagged_descendants(api, output.created_layers)) or []
+    for layer in [*output.created_layers, *unrecorded][::-1]:
         _quietly(lambda layer=layer: api.remove_image(layer, noprune=True))
 
 
-def _quietly(remove: Callable[[], object]) -> None:
+def _untagged_descendants(api: docker.APIClient, layers: list[str]) -> list[str]:
+    """Untagged images descending from `layers`, parents before children."""
+    if not layers:
+        return []
+    images = api.images(all=True)
+    children: dict[str, list[dict[str, Any]]] = {}
+    for image in images:
+        children.setdefault(image.get("ParentId") or "", []).append(image)
+    # The build output names layers by short id.
+    short = tuple(layer.removeprefix("sha256:") for layer in layers)
+    known = {
+        image["Id"] for image in images if image["Id"].removeprefix("sha256:").startswith(short)
+    }
+    found: list[str] = []
+    frontier = list(known)
+    while frontier:
+        for child in children.get(frontier.pop(), []):
+            tags = [tag for tag in child.get("RepoTags") or [] if tag != "<none>:<none>"]
+            if child["Id"] not in known and not tags:
+                known.add(child["Id"])
+                found.append(child["Id"])
+                frontier.append(child["Id"])
+    return found
+
+
+def _quietly(remove: Callable[[], T]) -> T | None:
     """Best-effort cleanup: missing is fine, a conflict means someone else depends on it."""
     try:
-        remove()
+        return remove()
     except APIError as error:
         logger.debug("build cleanup skipped: %s", explanation(error))
     except TRANSPORT_ERRORS as error:
         logger.warning("build cleanup failed, the engine is unreachable: %s", error)
+    return None

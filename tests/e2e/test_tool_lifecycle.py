@@ -214,7 +214,7 @@ async def test_cancelling_a_build_that_sleeps_ends_it_within_five_seconds(
     on_engine_before = docker_view.engine_objects()
     payload = await api.install(repoUrl=repo.url, name=name)
     build_id = payload["build"]["id"]
-    await api.wait_for_log(build_id, "Running in")  # the RUN step has started
+    await api.wait_for_step(build_id, '"sleep", "60"')  # earlier layers are committed
     await asyncio.sleep(0.5)  # the RUN step is sleeping now
     started = asyncio.get_running_loop().time()
     cancelled = await api.mutate("cancelBuild", "CancelBuildInput", id=build_id)

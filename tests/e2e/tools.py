@@ -86,6 +86,13 @@ class ToolsApi:
             assert asyncio.get_running_loop().time() < deadline, f"no {text!r} in the log"
             await asyncio.sleep(0.2)
 
+    async def wait_for_step(self, build_id: str, step: str, within: float = 60) -> None:
+        """Until the build step whose instruction contains `step` has its container running."""
+        deadline = asyncio.get_running_loop().time() + within
+        while "Running in" not in (await self.log_text(build_id)).partition(step)[2]:
+            assert asyncio.get_running_loop().time() < deadline, f"step {step!r} never ran"
+            await asyncio.sleep(0.2)
+
     async def wait_for_build(self, build_id: str, within: float = 90) -> dict[str, Any]:
         deadline = asyncio.get_running_loop().time() + within
         while True:
