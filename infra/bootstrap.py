@@ -20,6 +20,7 @@ from domain.builds.status_feed import BuildStatusFeed
 from domain.clock import Clock, SystemClock
 from domain.errors import DomainError, FeedClosed, FeedLagged
 from domain.events import BUILD_QUEUE
+from domain.ports import UnitOfWorkFactory
 from domain.runtime.model import NetworkMode
 from domain.system import SystemService
 from domain.tools.build_requests import BuildRequests
@@ -33,6 +34,7 @@ from domain.tools.output import ToolOutput
 from domain.tools.status_feed import ToolStatusFeed
 from domain.users.service import UserService
 from infra.db.engine import SqlAlchemyDatabaseProbe, create_engine, create_session_factory
+from infra.db.leadership import ToolMonitorLeadership
 from infra.db.migrate import is_at_head, upgrade_to_head_async
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.docker.engine import DockerContainerEngine
@@ -61,6 +63,8 @@ class InvalidAdminSettings(RuntimeError):
 class Container:
     settings: Settings
     engine: AsyncEngine
+    unit_of_work: UnitOfWorkFactory
+    leadership: ToolMonitorLeadership
     clock: Clock
     users: UserService
     sessions: SessionService
@@ -111,8 +115,9 @@ class Container:
         interval = self.settings.health_check_interval_seconds
 
         async def keep_tools_running() -> None:
-            await self.containers.reconcile_all()
-            await self.health.check_all()
+            if await self.leadership.leads():
+                await self.containers.reconcile_all()
+                await self.health.check_all()
 
         self.background.spawn(
             "tool monitor", lambda: every(interval, keep_tools_running, "tool monitor")
@@ -135,6 +140,7 @@ class Container:
     async def close(self) -> None:
         await self.worker.stop()
         await self.background.close()
+        await self.leadership.close()
         await self.events.close()
         await asyncio.to_thread(self.docker.close)
         await self.engine.dispose()
@@ -193,6 +199,8 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
     return Container(
         settings=settings,
         engine=engine,
+        unit_of_work=unit_of_work,
+        leadership=ToolMonitorLeadership(engine),
         clock=clock,
         users=UserService(unit_of_work, hasher, clock),
         sessions=SessionService(

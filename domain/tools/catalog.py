@@ -38,6 +38,18 @@ class ToolCatalog:
         async with self._uow(read_only=True) as uow:
             return await uow.tools.page(limit + 1, after, status, category, search)
 
+    async def every_tool(self, page_size: int = 200) -> list[Tool]:
+        """All tools, read page by page (a hub holds tens or hundreds of them)."""
+        tools: list[Tool] = []
+        after: PageKey | None = None
+        while True:
+            async with self._uow(read_only=True) as uow:
+                page = await uow.tools.page(page_size, after)
+            tools.extend(page)
+            if len(page) < page_size:
+                return tools
+            after = (page[-1].created_at, page[-1].id)
+
     async def secret_names(self, tool_id: uuid.UUID) -> list[str]:
         async with self._uow(read_only=True) as uow:
             secrets = await uow.tool_secrets.for_tool(tool_id)

