@@ -56,7 +56,9 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
             introspection=settings.introspection_enabled,
         )
     )
-    app.include_router(graphql_router(schema, settings, live))
+    router = graphql_router(schema, settings, live)
+    app.include_router(router)
+    app.state.graphql_router = router
     app.add_middleware(TransportAccess)
 
     @app.get("/healthz")

@@ -64,10 +64,19 @@ class StalledClient:
 
     def established(self) -> bool:
         """Whether the kernel still holds this connection open (Linux: /proc/net/tcp)."""
+        row = self._kernel_row()
+        return row is not None and row[3] == "01"
+
+    def unread_bytes(self) -> int:
+        """What the kernel holds for this socket that it never read."""
+        row = self._kernel_row()
+        return int(row[4].split(":")[1], 16) if row is not None else 0
+
+    def _kernel_row(self) -> list[str] | None:
         port = f"{self.socket.getsockname()[1]:04X}"
         with open("/proc/net/tcp") as table:
             rows = [line.split() for line in table.readlines()[1:]]
-        return any(row[1].endswith(f":{port}") and row[3] == "01" for row in rows)
+        return next((row for row in rows if row[1].endswith(f":{port}")), None)
 
     def _pump(self) -> None:
         data = self.socket.recv(65536)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +84,17 @@ def stalled_client(threaded: ThreadedServer, token: str, build_id: str) -> Stall
     return client
 
 
+async def start_noisy_build(api: ToolsApi, tmp_path: Path, cleanup_tools: list[str]) -> str:
+    """A build that prints 1000 long lines over several seconds."""
+    name = unique_name("load")
+    cleanup_tools.append(name)
+    loop = f'i=1; while [ "$i" -le 1000 ]; do echo "line $i {PAD}"; sleep 0.005; i=$((i+1)); done'
+    extra = f'RUN ["sh", "-c", {json.dumps(loop)}]\n'
+    repo = make_tool_repo(tmp_path / "repo", name=name, dockerfile_extra=extra)
+    installed = await api.install(name=name, repoUrl=repo.url)
+    return installed["build"]["id"]
+
+
 async def test_every_one_of_200_subscribers_gets_every_line_and_a_stalled_one_is_cut_off(
     threaded: ThreadedServer, token: str, tmp_path: Path, cleanup_tools: list
 ) -> None:
@@ -90,13 +102,7 @@ async def test_every_one_of_200_subscribers_gets_every_line_and_a_stalled_one_is
         unavailable("busybox (to build test tools)")
     before = await threaded.probe()
     api = ToolsApi(GraphQLClient(threaded.graphql_url), token)
-    name = unique_name("load")
-    cleanup_tools.append(name)
-    loop = f'i=1; while [ "$i" -le 1000 ]; do echo "line $i {PAD}"; sleep 0.005; i=$((i+1)); done'
-    extra = f'RUN ["sh", "-c", {json.dumps(loop)}]\n'
-    repo = make_tool_repo(tmp_path / "repo", name=name, dockerfile_extra=extra)
-    installed = await api.install(name=name, repoUrl=repo.url)
-    build_id = installed["build"]["id"]
+    build_id = await start_noisy_build(api, tmp_path, cleanup_tools)
 
     stalled = await asyncio.to_thread(stalled_client, threaded, token, build_id)
     readers = [read_whole_log(threaded.ws_url, token, build_id) for _ in range(SUBSCRIBERS)]
@@ -115,6 +121,30 @@ async def test_every_one_of_200_subscribers_gets_every_line_and_a_stalled_one_is
     assert not closed_cleanly, "closed with a close frame: it was not cut off"
     await threaded.wait_for("registrations", before["registrations"])
     await threaded.wait_for("feeds", 0)
+
+
+async def test_readers_finish_while_a_stalled_subscriber_still_hangs_on_the_same_build(
+    threaded: ThreadedServer, token: str, tmp_path: Path, cleanup_tools: list
+) -> None:
+    """Here the stalled client is never cut off: the readers cannot have waited for that."""
+    if not busybox_available():
+        unavailable("busybox (to build test tools)")
+    router = threaded.app.state.graphql_router
+    router.send_timeout = timedelta(hours=1)
+    api = ToolsApi(GraphQLClient(threaded.graphql_url), token)
+    build_id = await start_noisy_build(api, tmp_path, cleanup_tools)
+    stalled = await asyncio.to_thread(stalled_client, threaded, token, build_id)
+    try:
+        readers = [read_whole_log(threaded.ws_url, token, build_id) for _ in range(50)]
+        logs = await asyncio.gather(*readers)
+        stored = await stored_log(api, build_id)
+        assert all(log == stored for log in logs)
+        assert (await threaded.probe())["connections"] == 1, "only the stalled one is left"
+        assert stalled.established() and stalled.unread_bytes() > 0, "it was not stalled"
+    finally:
+        router.send_timeout = timedelta(seconds=3)
+        await asyncio.to_thread(stalled.socket.close)
+    await threaded.wait_for("connections", 0)
 
 
 async def test_connecting_and_leaving_200_times_leaves_no_task_or_registration_behind(
