@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import AbstractAsyncContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -58,11 +59,15 @@ class ContainerEngine(Protocol):
     async def stop_container(self, name: str, timeout_seconds: int = 10) -> None: ...
     async def remove_container(self, name: str) -> None: ...
     async def container_state(self, name: str) -> ContainerState | None: ...
-    def follow_output(self, name: str, *, tail: int | None) -> AsyncIterator[list[ContainerOutput]]:
+    def follow_output(
+        self, name: str, *, tail: int | None, since: datetime | None = None
+    ) -> AsyncIterator[list[ContainerOutput]]:
         """The container's stdout and stderr, merged in time order, in batches (what came
         within ~100 ms, at most a few hundred lines): first its last `tail` lines (every line
         when None), then new ones as it prints them; ends when the container stops or is
-        removed. Raises `NotFound` when there is no such container.
+        removed. With `since`, only lines stamped at or after it (to the microsecond; the
+        engine leaves the older ones out itself). Raises `NotFound` when there is no such
+        container.
 
         Closing the iterator early (aclose, break, a cancelled task) releases everything it
         holds on the engine.

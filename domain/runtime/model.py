@@ -93,6 +93,25 @@ class ContainerState:
     status: str
     exit_code: int | None = None
     image: str | None = None
+    container_id: str | None = None
+    started_at: datetime | None = None  # None: never started
+    restart_count: int = 0
+    # Waiting to be restarted by its restart policy: the engine still reports it as running,
+    # but nothing runs and its output has ended.
+    restarting: bool = False
+
+    @property
+    def run(self) -> tuple[str | None, datetime | None]:
+        """Which run of which container this is: it changes with every start, by hand or by
+        the restart policy, and with a new container, so two runs that ended alike differ.
+        Not the restart count: Docker counts a restart when the run crashes, while it waits
+        to start the next one, and resets the count on a start by hand."""
+        return (self.container_id, self.started_at)
+
+    @property
+    def prints(self) -> bool:
+        """A process runs in it now, so its output goes on."""
+        return self.running and not self.restarting
 
 
 @dataclass(frozen=True)

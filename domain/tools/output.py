@@ -1,9 +1,12 @@
 """A tool's container output as a live feed: its last lines, then new ones, across restarts.
 
 A container's log outlives its stops: started again, it still holds what it printed before,
-so after the first container the feed asks for every line and drops those not newer than the
-newest it has shown. A container created anew (a restart, the reconciler) starts with an
-empty log; its lines are all newer anyway.
+so after the first run the feed asks the engine only for lines since the newest it has shown
+(the engine includes that instant, so lines not newer are dropped here). A container created
+anew (a restart, the reconciler) starts with an empty log; its lines are all newer anyway.
+
+A run is known by the container's id and start time: a run that started and ended between
+two looks still differs from the one followed before, even when both ended alike.
 """
 
 from __future__ import annotations
@@ -65,41 +68,45 @@ class ToolOutput:
             raise NotFound("There is no tool with this ID.")
         name = container_name(tool)
         shown = _Shown(self._clock.now())
-        # The container there is now: its tail, nothing dropped. Later ones: every line, less
-        # what was shown.
+        # The container there is now: its tail, nothing dropped. Later runs: what came since.
         wanted: int | None = tail
-        after: datetime | None = None
+        since: datetime | None = None
         while True:
-            async with aclosing(self._one_container(name, wanted, shown, after)) as batches:
+            # Looked at before following: a run that starts after this look is followed again.
+            followed = await self._engine.container_state(name)
+            async with aclosing(self._one_container(name, wanted, since, shown)) as batches:
                 async for batch in batches:
                     yield batch
-            if not await self._runs_again(tool_id, name):
+            if not await self._runs_again(tool_id, name, followed):
                 return
-            wanted, after = None, shown.replay_after()
+            wanted, since = None, shown.replay_after()
 
     async def _one_container(
-        self, name: str, tail: int | None, shown: _Shown, after: datetime | None
+        self, name: str, tail: int | None, since: datetime | None, shown: _Shown
     ) -> AsyncIterator[list[ContainerOutput]]:
         try:
-            lines = self._engine.follow_output(name, tail=tail)
+            lines = self._engine.follow_output(name, tail=tail, since=since)
             async with aclosing(lines):
                 async for batch in lines:
-                    if fresh := shown.fresh(batch, after):
+                    if fresh := shown.fresh(batch, since):
                         yield fresh
         except NotFound:
             return  # no container at the moment: wait for the next one
 
-    async def _runs_again(self, tool_id: uuid.UUID, name: str) -> bool:
-        """Wait until there is output to follow again (the container runs, or changed state
-        since we looked, so a start that crashed between two looks still shows); False once
-        the tool is gone."""
-        last: ContainerState | None = await self._engine.container_state(name)
+    async def _runs_again(
+        self, tool_id: uuid.UUID, name: str, followed: ContainerState | None
+    ) -> bool:
+        """Wait until there is output to follow again: a run other than the one followed
+        (so a start that crashed between two looks still shows), or a process printing in
+        it; False once the tool is gone. A container waiting for its restart policy is not
+        running yet, whatever the engine says."""
         while await self._tool_name(tool_id) is not None:
             await asyncio.sleep(self._poll_seconds)
             state = await self._engine.container_state(name)
-            if state is not None and (state.running or state != last):
+            if state is None:
+                continue
+            if followed is None or state.run != followed.run or state.prints:
                 return True
-            last = state
         return False
 
     async def _tool_name(self, tool_id: uuid.UUID) -> str | None:

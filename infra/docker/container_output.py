@@ -13,6 +13,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from typing import Any
 
 import docker
@@ -25,7 +26,7 @@ from domain.runtime.model import ContainerOutput
 from infra.docker.error_mapping import engine_errors
 from infra.docker.output_inbox import Inbox
 from infra.docker.output_lines import read_lines
-from infra.docker.output_request import open_output
+from infra.docker.output_request import OutputQuery, open_output
 
 logger = logging.getLogger(__name__)
 CALL_TIMEOUT_SECONDS = 60
@@ -37,9 +38,10 @@ async def follow(
     connection: dict[str, Any],
     name: str,
     tail: int | None,
+    since: datetime | None = None,
 ) -> AsyncIterator[list[ContainerOutput]]:
     inbox = Inbox(asyncio.get_running_loop())
-    reader = _Reader(shared_client, connection, name, tail, inbox)
+    reader = _Reader(shared_client, connection, name, OutputQuery(tail, since), inbox)
     thread = threading.Thread(target=reader.run, name=f"output of {name}", daemon=True)
     thread.start()
     try:
@@ -71,13 +73,13 @@ class _Reader:
         shared_client: Callable[[], docker.DockerClient],
         connection: dict[str, Any],
         name: str,
-        tail: int | None,
+        query: OutputQuery,
         inbox: Inbox,
     ) -> None:
         self._shared_client = shared_client
         self._connection = connection
         self._name = name
-        self._tail = tail
+        self._query = query
         self._inbox = inbox
         self._lock = threading.Lock()
         self._cancelled = False
@@ -104,7 +106,7 @@ class _Reader:
                 api = docker.APIClient(
                     **self._connection, version=version, timeout=CALL_TIMEOUT_SECONDS
                 )
-                response, tty = open_output(api, self._name, self._tail)
+                response, tty = open_output(api, self._name, self._query)
                 if self._watch(response):
                     self._pass_on(response, tty)
         except Exception as failure:

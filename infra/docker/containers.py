@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 import docker
 from docker.errors import APIError, NotFound
@@ -11,9 +12,11 @@ from domain.errors import EngineError, ErrorCode
 from domain.runtime.model import ContainerSpec, ContainerState
 from infra.docker.container_config import create_arguments, validate_spec
 from infra.docker.error_mapping import explanation
+from infra.docker.output_lines import parse_timestamp
 
 logger = logging.getLogger(__name__)
 DEFAULT_BRIDGE = "bridge"
+NEVER_YEAR = 1
 
 
 def has_default_bridge(client: docker.DockerClient) -> bool:
@@ -75,7 +78,17 @@ def state(client: docker.DockerClient, name: str) -> ContainerState | None:
         status=str(status.get("Status", "unknown")),
         exit_code=status.get("ExitCode"),
         image=(details.get("Config") or {}).get("Image"),
+        container_id=details.get("Id"),
+        started_at=_started_at(status.get("StartedAt")),
+        restart_count=int(details.get("RestartCount") or 0),
+        restarting=bool(status.get("Restarting")),
     )
+
+
+def _started_at(stamp: str | None) -> datetime | None:
+    # A container never started says so with Go's zero time, year 1.
+    started = parse_timestamp(stamp.encode("ascii", "replace")) if stamp else None
+    return started if started is not None and started.year > NEVER_YEAR else None
 
 
 def _remove_quietly(client: docker.DockerClient, container_id: str | None) -> None:

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import AsyncIterator, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import docker
@@ -167,8 +168,12 @@ class DockerContainerEngine:
             lambda client: containers.state(client, name),
         )
 
-    def follow_output(self, name: str, *, tail: int | None) -> AsyncIterator[list[ContainerOutput]]:
-        return container_output.follow(self._shared_client, self._connection_kwargs(), name, tail)
+    def follow_output(
+        self, name: str, *, tail: int | None, since: datetime | None = None
+    ) -> AsyncIterator[list[ContainerOutput]]:
+        return container_output.follow(
+            self._shared_client, self._connection_kwargs(), name, tail, since
+        )
 
     async def remove_image(self, tag: str) -> None:
         await self._call("remove the image", ErrorCode.CONFLICT, lambda c: images.remove(c, tag))

@@ -64,14 +64,15 @@ def read_lines(body: Body, tty: bool) -> Iterator[ContainerOutput]:
 
 def to_output(stream: LogStream, message: bytes) -> ContainerOutput:
     stamp, separator, text = message.partition(b" ")
-    timestamp = _parse_timestamp(stamp) if separator else None
+    timestamp = parse_timestamp(stamp) if separator else None
     if timestamp is None:  # not timestamped after all: keep every byte as text
         timestamp, text = datetime.now(UTC), message
     decoded = text.decode("utf-8", "replace").rstrip("\r\n")
     return ContainerOutput(stream, timestamp, decoded[:MAX_LINE_CHARS])
 
 
-def _parse_timestamp(stamp: bytes) -> datetime | None:
+def parse_timestamp(stamp: bytes) -> datetime | None:
+    """An RFC3339Nano time of the daemon's, in UTC; None when it is not one."""
     try:
         # Python keeps microseconds of Docker's nanoseconds; order comes from the daemon.
         parsed = datetime.fromisoformat(stamp.decode("ascii"))

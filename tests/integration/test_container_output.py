@@ -15,7 +15,7 @@ import pytest
 
 from domain.builds.model import LogStream
 from domain.errors import EngineError, ErrorCode, NotFound
-from domain.runtime.model import ContainerOutput, ImageBuild, container_name, labels_for
+from domain.runtime.model import ContainerOutput, ImageBuild, container_name
 from domain.tools.model import Tool
 from infra.bootstrap import Container
 from infra.db.engine import create_session_factory
@@ -29,11 +29,10 @@ from tests.integration.docker_helpers import (
     tool_build_labels,
     unique_tool_name,
 )
+from tests.integration.output_helpers import GUARD_SECONDS, collect, printed, run
 
 pytestmark = pytest.mark.docker
-GUARD_SECONDS = 30  # hang guards, not speed requirements
 OUT, ERR = LogStream.STDOUT, LogStream.STDERR
-Feed = AsyncIterator[list[ContainerOutput]]
 
 
 @pytest.fixture(scope="module")
@@ -69,35 +68,6 @@ def tool_name(client: docker.DockerClient) -> Iterator[str]:
     name = unique_tool_name("output-test")
     with removed_afterwards(client, name):
         yield name
-
-
-def run(client: docker.DockerClient, image: str, tool: str, script: str, tty: bool = False) -> str:
-    """Create and start the tool's container running `script`; returns its name."""
-    name = container_name(tool)
-    created = client.api.create_container(
-        image, ["sh", "-c", script], name=name, labels=labels_for(tool, "build"), tty=tty
-    )
-    client.api.start(created["Id"])
-    return name
-
-
-async def printed(client: docker.DockerClient, name: str, text: str) -> None:
-    """Wait until the container has printed `text` (asking docker directly)."""
-    deadline = asyncio.get_running_loop().time() + GUARD_SECONDS
-    while text.encode() not in await asyncio.to_thread(client.api.logs, name):
-        assert asyncio.get_running_loop().time() < deadline, f"{name} never printed {text!r}"
-        await asyncio.sleep(0.05)
-
-
-async def collect(feed: Feed, count: int) -> list[ContainerOutput]:
-    """Batches until at least `count` lines came (or the feed ended)."""
-    lines: list[ContainerOutput] = []
-    async with asyncio.timeout(GUARD_SECONDS):
-        async for batch in feed:
-            lines.extend(batch)
-            if len(lines) >= count:
-                break
-    return lines
 
 
 def seen(lines: list[ContainerOutput]) -> list[tuple[LogStream, str]]:

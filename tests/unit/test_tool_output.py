@@ -114,7 +114,7 @@ async def test_the_feed_starts_with_the_last_lines_then_follows_new_ones(
     assert await next_batch(feed) == old[1:]
     live = printed(world, "out3", "err3")
     assert await next_batch(feed) == live
-    assert world.engine.follows == [(NAME, 3)]  # type: ignore[attr-defined]
+    assert world.engine.follows == [(NAME, 3, None)]  # type: ignore[attr-defined]
     await feed.aclose()  # type: ignore[attr-defined]
 
 
@@ -123,13 +123,16 @@ async def test_a_restarted_container_shows_only_what_it_printed_since(world: Too
     printed(world, "before", seconds=-10)
     feed = feed_of(world).follow(tool.id, 1)
     assert texts(await next_batch(feed)) == ["before"]
-    printed(world, "while running")
+    [newest] = printed(world, "while running")
     assert texts(await next_batch(feed)) == ["while running"]
     pending = await stop_and_wait_for_the_next_container(world, feed)
     printed(world, "after the restart", seconds=5)
     await world.engine.start_container(NAME)
     assert texts(await pending) == ["after the restart"]
-    assert world.engine.follows == [(NAME, 1), (NAME, None)]  # type: ignore[attr-defined]
+    assert world.engine.follows == [  # type: ignore[attr-defined]
+        (NAME, 1, None),
+        (NAME, None, newest.timestamp),
+    ]
     await feed.aclose()  # type: ignore[attr-defined]
 
 
@@ -172,16 +175,95 @@ async def test_a_tool_without_a_container_yet_is_followed_once_it_has_one(
     await feed.aclose()  # type: ignore[attr-defined]
 
 
-async def test_a_start_that_crashed_between_two_looks_still_shows_its_lines(
+async def test_a_restart_asks_the_engine_only_for_lines_since_the_newest_shown(
+    world: ToolWorld,
+) -> None:
+    tool = await running_tool(world)
+    history = printed(world, *(f"old {n}" for n in range(1000)), seconds=-10)
+    feed = feed_of(world).follow(tool.id, 1)
+    assert await next_batch(feed) == history[-1:]
+    pending = await stop_and_wait_for_the_next_container(world, feed)
+    new = printed(world, "new 1", "new 2", seconds=5)
+    await world.engine.start_container(NAME)
+    assert await pending == new
+    assert world.engine.follows[-1] == (NAME, None, history[-1].timestamp)  # type: ignore[attr-defined]
+    # The tail, the newest line again (the engine includes its instant), and the new ones.
+    assert world.engine.lines_sent == 1 + 1 + len(new)  # type: ignore[attr-defined]
+    await feed.aclose()  # type: ignore[attr-defined]
+
+
+async def test_an_empty_tail_asks_only_for_lines_since_the_feed_began(world: ToolWorld) -> None:
+    tool = await running_tool(world)
+    began = world.clock.now()
+    printed(world, "history", seconds=-10)
+    feed = feed_of(world).follow(tool.id, 0)
+    pending = await stop_and_wait_for_the_next_container(world, feed)
+    printed(world, "new", seconds=5)
+    await world.engine.start_container(NAME)
+    assert texts(await pending) == ["new"]
+    assert world.engine.follows == [(NAME, 0, None), (NAME, None, began)]  # type: ignore[attr-defined]
+    await feed.aclose()  # type: ignore[attr-defined]
+
+
+async def test_a_start_that_crashed_between_two_looks_still_shows_its_lines_though_it_ended_alike(
     world: ToolWorld,
 ) -> None:
     tool = await running_tool(world)
     feed = feed_of(world).follow(tool.id, 10)
-    pending = await stop_and_wait_for_the_next_container(world, feed)
+    pending = asyncio.ensure_future(next_batch(feed))
+    await until(lambda: open_follows(world) == 1)
+    world.engine.crash(NAME, exit_code=1)
+    await until(lambda: open_follows(world) == 0)
+    before = world.engine.containers[NAME]
+    looks = world.engine.state_looks
+    await until(lambda: world.engine.state_looks > looks)  # the feed has seen the crash
     crash = printed(world, "err: cannot bind", seconds=5)
-    state = world.engine.containers[NAME]
-    world.engine.containers[NAME] = dataclasses.replace(state, exit_code=1)
+    world.engine.start_by_hand(NAME)  # no pause: the feed cannot look while it runs
+    world.engine.crash(NAME, exit_code=1)
+    after = world.engine.containers[NAME]
+    assert dataclasses.replace(after, started_at=before.started_at) == before  # only the start
     assert await pending == crash
+    await feed.aclose()  # type: ignore[attr-defined]
+
+
+async def test_a_run_that_started_and_crashed_as_the_last_follow_ended_still_shows(
+    world: ToolWorld,
+) -> None:
+    tool = await running_tool(world)
+    feed = feed_of(world).follow(tool.id, 10)
+    pending = asyncio.ensure_future(next_batch(feed))
+    await until(lambda: open_follows(world) == 1)
+    crash: list[ContainerOutput] = []
+
+    def start_and_crash_at_once(name: str) -> None:
+        world.engine.after_follow = None
+        crash.extend(printed(world, "err: cannot bind", seconds=5))
+        world.engine.start_by_hand(name)
+        world.engine.crash(name, exit_code=1)
+
+    world.engine.after_follow = start_and_crash_at_once
+    world.engine.crash(NAME, exit_code=1)
+    assert await pending == crash
+    await feed.aclose()  # type: ignore[attr-defined]
+
+
+async def test_a_container_waiting_for_its_restart_policy_is_not_followed_again_until_it_runs(
+    world: ToolWorld,
+) -> None:
+    tool = await running_tool(world)
+    printed(world, "run 1", seconds=-1)
+    feed = feed_of(world).follow(tool.id, 10)
+    assert texts(await next_batch(feed)) == ["run 1"]
+    pending = asyncio.ensure_future(next_batch(feed))
+    world.engine.crash(NAME, exit_code=3, restart=True)
+    assert world.engine.containers[NAME].running  # what Docker says while it waits
+    looks = world.engine.state_looks
+    await until(lambda: world.engine.state_looks > looks + 20)
+    assert len(world.engine.follows) == 1  # type: ignore[attr-defined]
+    printed(world, "run 2", seconds=5)
+    world.engine.start_by_policy(NAME)
+    assert texts(await pending) == ["run 2"]
+    assert len(world.engine.follows) == 2  # type: ignore[attr-defined]
     await feed.aclose()  # type: ignore[attr-defined]
 
 

@@ -14,7 +14,7 @@ import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Generic, Self, TypeVar
 
@@ -49,6 +49,7 @@ from domain.users.model import Role, User
 from tests.unit.fakes import FakeClock, FakeUnitOfWork, Store
 
 COMMIT_SHA = "a" * 40
+FAKE_ENGINE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
 
 
 class ToolStore(Store):
@@ -406,6 +407,11 @@ class FakeContainerEngine:
         self.build_started = asyncio.Event()
         self.container_started = asyncio.Event()
         self.keeps_running = True
+        self.created_containers = 0
+        self.starts = 0
+        self.state_looks = 0
+        # Called as a follow of `name`'s output ends, before the follower looks again.
+        self.after_follow: Callable[[str], None] | None = None
 
     async def engine_version(self) -> str | None:
         return "fake-27.0"
@@ -430,25 +436,68 @@ class FakeContainerEngine:
 
     async def run_container(self, spec: ContainerSpec) -> str:
         self.runs.append(spec)
-        self.containers[spec.name] = ContainerState(self.keeps_running, "running", None, spec.image)
+        self.created_containers += 1
+        container_id = f"container-{self.created_containers}"
+        created = ContainerState(False, "created", None, spec.image, container_id)
+        self.containers[spec.name] = self._started(created, running=self.keeps_running)
         self.container_started.set()
-        return f"container-{spec.name}"
+        return container_id
 
     async def start_container(self, name: str) -> None:
         self.started.append(name)
+        self.start_by_hand(name)
+
+    def start_by_hand(self, name: str) -> None:
+        """A new run of the same container (what `start_container` does, without a pause)."""
+        self.containers[name] = self._started(self.containers[name], running=True)
+
+    def _started(self, state: ContainerState, running: bool) -> ContainerState:
+        """A new run, as Docker tells it: a later start time, the exit code cleared, and the
+        restart count reset (a start by hand)."""
+        self.starts += 1
+        return dataclasses.replace(
+            state,
+            running=running,
+            status="running" if running else "exited",
+            exit_code=0 if running else 1,  # as Docker: 0 while it runs
+            started_at=FAKE_ENGINE_EPOCH + timedelta(seconds=self.starts),
+            restart_count=0,
+            restarting=False,
+        )
+
+    def crash(self, name: str, exit_code: int, restart: bool = False) -> None:
+        """The current run ends by itself; with `restart`, the restart policy will start it
+        again: Docker then still says running, counts the restart, and keeps the start time
+        of the run that crashed until the next one starts."""
         state = self.containers[name]
-        self.containers[name] = dataclasses.replace(state, running=True, status="running")
+        self.containers[name] = dataclasses.replace(
+            state,
+            running=restart,
+            status="restarting" if restart else "exited",
+            exit_code=exit_code,
+            restart_count=state.restart_count + int(restart),
+            restarting=restart,
+        )
+
+    def start_by_policy(self, name: str) -> None:
+        """The restart policy starts the next run (the restart count stays)."""
+        count = self.containers[name].restart_count
+        started = self._started(self.containers[name], running=True)
+        self.containers[name] = dataclasses.replace(started, restart_count=count)
 
     async def stop_container(self, name: str, timeout_seconds: int = 10) -> None:
         self.stopped.append(name)
         if name in self.containers:
             state = self.containers[name]
-            self.containers[name] = dataclasses.replace(state, running=False, status="exited")
+            self.containers[name] = dataclasses.replace(
+                state, running=False, status="exited", restarting=False
+            )
 
     async def remove_container(self, name: str) -> None:
         self.containers.pop(name, None)
 
     async def container_state(self, name: str) -> ContainerState | None:
+        self.state_looks += 1
         return self.containers.get(name)
 
     async def remove_image(self, tag: str) -> None:
@@ -458,29 +507,42 @@ class FakeContainerEngine:
         self.images = {tag for tag in self.images if not tag.startswith(f"machete/{tool_name}:")}
 
     async def follow_output(
-        self, name: str, *, tail: int | None
+        self, name: str, *, tail: int | None, since: datetime | None = None
     ) -> AsyncIterator[list[ContainerOutput]]:
         """What tests put in `self.output[name]` (the container's whole log: a restart keeps
-        it, a new container gets a new list): the last `tail` lines, then lines added while
-        the container runs. `self.follows` records each call's tail, `self.open_follows`
-        counts the follows not yet closed (attributes made on first use)."""
+        it, a new container gets a new list): the last `tail` lines, none stamped before
+        `since` (as Docker, the instant itself included), then lines added while the run
+        it began on goes on. `self.follows` records each call's (name, tail, since),
+        `self.lines_sent` counts the lines it handed out, `self.open_follows` the follows
+        not yet closed (attributes made on first use)."""
         output: dict[str, list[ContainerOutput]] = vars(self).setdefault("output", {})
-        vars(self).setdefault("follows", []).append((name, tail))
+        vars(self).setdefault("follows", []).append((name, tail, since))
         if name not in self.containers:
             raise NotFound("The tool has no container.")
         self.open_follows = getattr(self, "open_follows", 0) + 1
         log = output.setdefault(name, [])
+        run = self.containers[name].run
         sent = 0 if tail is None else max(len(log) - tail, 0)
         try:
             while True:
                 if sent < len(log):
                     batch, sent = log[sent:], len(log)
-                    yield batch
-                elif name not in self.containers or not self.containers[name].running:
+                    batch = [line for line in batch if since is None or line.timestamp >= since]
+                    self.lines_sent = getattr(self, "lines_sent", 0) + len(batch)
+                    if batch:
+                        yield batch
+                elif not self._prints(name, run):
                     return
                 await asyncio.sleep(0.001)
         finally:
             self.open_follows -= 1
+            if self.after_follow is not None:
+                self.after_follow(name)
+
+    def _prints(self, name: str, run: tuple[str | None, datetime | None]) -> bool:
+        """The run a follow began on still goes on (Docker ends the stream with it)."""
+        state = self.containers.get(name)
+        return state is not None and state.prints and state.run == run
 
 
 class FakeSourceControl:
