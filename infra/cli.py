@@ -6,12 +6,10 @@ import asyncio
 import getpass
 import logging
 import shutil
-import signal
 import sys
 from pathlib import Path
 from typing import Annotated
 
-import asyncpg
 import typer
 from pydantic import ValidationError
 from rich.console import Console
@@ -28,8 +26,8 @@ from infra.bootstrap import (
     prepare_database,
 )
 from infra.db.migrate import upgrade_to_head
-from infra.events.choice import uses_postgres_bus
 from infra.settings import Settings
+from infra.worker_process import work_until_stopped
 
 GRACEFUL_SHUTDOWN_SECONDS = 15
 app = typer.Typer(
@@ -106,39 +104,10 @@ def worker() -> None:
         )
         raise typer.Exit(2)
     configure_logging(settings)
-    problem = asyncio.run(_work_until_stopped(settings))
+    problem = asyncio.run(work_until_stopped(settings))
     if problem:
         console.print(f"[red]cannot start:[/red] {problem}")
         raise typer.Exit(1)
-
-
-async def _work_until_stopped(settings: Settings) -> str | None:
-    try:
-        container = build_container(settings)
-    except ValueError as error:  # settings that contradict each other, e.g. the event bus
-        return str(error)
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        loop.add_signal_handler(signum, stop.set)
-    try:
-        try:
-            await prepare_database(container)
-            await container.events.start()
-        except DatabaseNotMigrated as error:
-            return str(error)
-        except (OSError, SQLAlchemyError, asyncpg.PostgresError) as error:
-            return f"the database is unreachable ({type(error).__name__})"
-        await container.report_network_mode()
-        container.start_background_work()
-        bus = "postgres" if uses_postgres_bus(settings) else "in-process"
-        logger.info("worker started: %d slots, event bus: %s", container.worker.concurrency, bus)
-        await stop.wait()
-        logger.info("worker stopping: running builds go back to the queue")
-    finally:
-        # Releases builds in flight to the queue for the next worker to pick up.
-        await container.close()
-    return None
 
 
 async def _preflight(settings: Settings) -> str | None:

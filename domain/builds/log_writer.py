@@ -20,7 +20,9 @@ MAX_LINE_CHARS = 8192
 
 logger = logging.getLogger(__name__)
 StoreLines = Callable[[uuid.UUID, list[LogLine], int], Awaitable[None]]
-"""Stores a batch and the build's new byte count in one transaction."""
+"""Stores a batch and the build's new line and byte counts in one transaction."""
+StoredSeq = Callable[[uuid.UUID], Awaitable[int]]
+"""The build's stored line count (its highest stored seq), read back in a new transaction."""
 
 
 class BuildLogWriter:
@@ -34,9 +36,13 @@ class BuildLogWriter:
         stored_bytes: int,
         max_lines: int,
         max_bytes: int,
+        stored_seq: StoredSeq | None = None,
     ) -> None:
         self._build_id = build_id
         self._store = store
+        self._stored_seq = stored_seq
+        # The last seq of a batch whose store raised: it may have committed all the same.
+        self._maybe_stored: int | None = None
         self._clock = clock
         self._next_seq = next_seq
         self._bytes = stored_bytes
@@ -94,13 +100,33 @@ class BuildLogWriter:
     async def flush(self) -> None:
         # Lines leave the buffer only once stored, so a failed store loses nothing.
         async with self._lock:
+            if self._maybe_stored is not None:
+                await self._forget_what_was_stored(self._maybe_stored)
             if not self._pending:
                 return
             batch = list(self._pending)
-            stored_bytes = self._stored_bytes + sum(len(line.text.encode()) for line in batch)
-            await self._store(self._build_id, batch, stored_bytes)
+            stored_bytes = self._stored_bytes + _size(batch)
+            try:
+                await self._store(self._build_id, batch, stored_bytes)
+            except BaseException:
+                # A store can fail after its COMMIT (a cancellation, a lost reply).
+                self._maybe_stored = batch[-1].seq
+                raise
             self._stored_bytes = stored_bytes
             del self._pending[: len(batch)]
+
+    async def _forget_what_was_stored(self, last_seq: int) -> None:
+        """Drop the failed batch from the buffer if it was committed after all.
+
+        The stored count is either just before the batch (nothing stored: retry it) or its last
+        seq (all stored: storing it again would collide with itself on every retry). Anything
+        else means another writer took over; the retry then fails on a duplicate, as it should.
+        """
+        if self._stored_seq is not None and await self._stored_seq(self._build_id) == last_seq:
+            stored = [line for line in self._pending if line.seq <= last_seq]
+            self._stored_bytes += _size(stored)
+            del self._pending[: len(stored)]
+        self._maybe_stored = None
 
     def start(self) -> None:
         self._task = asyncio.create_task(self._flush_periodically())
@@ -157,3 +183,7 @@ class BuildLogWriter:
                 )
             )
             self._dropped = 0
+
+
+def _size(lines: list[LogLine]) -> int:
+    return sum(len(line.text.encode()) for line in lines)

@@ -43,8 +43,14 @@ class EventSubscription(Protocol):
 
 
 class EventBus(Protocol):
-    async def publish(self, events: Sequence[Event]) -> None:
-        """Tell every subscriber, here and in other processes; call only after commit."""
+    def publish(self, events: Sequence[Event]) -> None:
+        """Hand events over for every subscriber, here and in other processes; call after commit.
+
+        Returns at once and never raises for a delivery problem: delivery happens in the
+        background, so a committed change is never reported as failed, nor delayed by the
+        network. Delivery is best effort: an event may arrive late, merged with others, or
+        replaced by `FeedResumed` (re-read everything); subscribers re-read the store anyway.
+        """
         ...
 
     def subscribe(self, topics: Sequence[Topic]) -> EventSubscription: ...

@@ -5,7 +5,6 @@ Repositories note what they change; the events leave only after a successful com
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from types import TracebackType
 from typing import Self
@@ -26,7 +25,6 @@ from infra.db.repositories.tools import SqlAlchemyToolRepository, SqlAlchemyTool
 from infra.db.repositories.users import SqlAlchemyUserRepository
 
 logger = logging.getLogger(__name__)
-PUBLISH_TIMEOUT_SECONDS = 5.0
 
 
 class SqlAlchemyUnitOfWork:
@@ -80,10 +78,9 @@ class SqlAlchemyUnitOfWork:
         await self._session.commit()
         events = self._pending.take()
         if events and self._bus is not None:
+            # Only hands them over: nothing here may wait, or fail, once the change is stored.
             try:
-                async with asyncio.timeout(PUBLISH_TIMEOUT_SECONDS):
-                    await self._bus.publish(events)
+                self._bus.publish(events)
             except Exception:
-                # The change is committed; live feeds also re-read on their own, so a lost
-                # wake-up only delays them.
-                logger.warning("publishing %d events failed", len(events), exc_info=True)
+                # Live feeds also re-read on their own, so a lost wake-up only delays them.
+                logger.exception("publishing %d events failed", len(events))

@@ -16,8 +16,8 @@ class InProcessEventBus:
     def registrations(self) -> int:
         return self._fan_out.registrations
 
-    async def publish(self, events: Sequence[Event]) -> None:
-        self._fan_out.deliver(events)
+    def publish(self, events: Sequence[Event]) -> None:
+        self._fan_out.deliver(events)  # at once: queueing never waits
 
     def subscribe(self, topics: Sequence[Topic]) -> QueuedSubscription:
         return self._fan_out.subscribe(topics)

@@ -16,6 +16,9 @@ PING_TIMEOUT_SECONDS = 5.0
 FIRST_RETRY_SECONDS = 0.1
 LONGEST_RETRY_SECONDS = 5.0
 CLOSE_TIMEOUT_SECONDS = 5.0
+# Connecting and LISTEN together: a server that accepts but never answers must not hold up a
+# start, or a reconnect, for ever.
+LISTEN_TIMEOUT_SECONDS = 10.0
 
 
 class NotificationListener:
@@ -58,6 +61,10 @@ class NotificationListener:
                 connection.terminate()
 
     async def _listen(self) -> None:
+        async with asyncio.timeout(LISTEN_TIMEOUT_SECONDS):
+            await self._connect_and_listen()
+
+    async def _connect_and_listen(self) -> None:
         self._lost.clear()
         connection = await asyncpg.connect(**self._connect)
         # Current before it listens, so a loss from here on is noticed; a connection that is

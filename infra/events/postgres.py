@@ -1,28 +1,27 @@
 """Events across processes: PostgreSQL LISTEN/NOTIFY on one channel, fanned out locally.
 
 This process hears its own notifications too, so local and remote events share one path and
-one order. A lost LISTEN connection is reopened with backoff, then every local subscriber gets
-`FeedResumed` and re-reads the store: missed wake-ups only delay a feed, never skip a row.
+one order. Publishing only queues: a background task sends (see `sender`). A lost LISTEN
+connection is reopened with backoff, then every local subscriber gets `FeedResumed` and
+re-reads the store: missed wake-ups only delay a feed, never skip a row.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Sequence
 from typing import Any
 
-import asyncpg
 from sqlalchemy.engine import make_url
 
 from domain.events import Event, FeedResumed, Topic
 from infra.events import codec
 from infra.events.fan_out import DEFAULT_CAPACITY, LocalFanOut, QueuedSubscription
-from infra.events.listener import CLOSE_TIMEOUT_SECONDS, NotificationListener
+from infra.events.listener import NotificationListener
+from infra.events.sender import NotifySender
 
 logger = logging.getLogger(__name__)
 CHANNEL = "machete_events"
-NOTIFY = "SELECT pg_notify($1, $2)"
 # Options SQLAlchemy's asyncpg dialect understands but asyncpg.connect does not.
 _SQLALCHEMY_ONLY = ("prepared_statement_cache_size", "prepared_statement_name_func")
 
@@ -48,17 +47,14 @@ class PostgresEventBus:
         capacity: int = DEFAULT_CAPACITY,
         *,
         channel: str = CHANNEL,
-        publishers: int = 4,
     ) -> None:
         self._connect = connect_arguments(database_url)
-        self._channel = channel
-        self._publishers = publishers
         self._fan_out = LocalFanOut(capacity)
         self._listener = NotificationListener(
             self._connect, channel, self._on_payload, self._on_resumed
         )
-        self._pool: asyncpg.Pool | None = None
-        self._pool_lock = asyncio.Lock()
+        # Events this process could not send still reach its own subscribers.
+        self._sender = NotifySender(self._connect, channel, self._fan_out.deliver)
         self._closed = False
 
     @property
@@ -73,46 +69,21 @@ class PostgresEventBus:
     def subscribe(self, topics: Sequence[Topic]) -> QueuedSubscription:
         return self._fan_out.subscribe(topics)
 
-    async def publish(self, events: Sequence[Event]) -> None:
-        if not events:
-            return
-        payloads = codec.encode(events)
-        pool = await self._publisher()
-        async with pool.acquire() as connection:
-            if len(payloads) == 1:
-                await connection.execute(NOTIFY, self._channel, payloads[0])
-                return
-            async with connection.transaction():  # the pieces arrive together or not at all
-                for payload in payloads:
-                    await connection.execute(NOTIFY, self._channel, payload)
+    def publish(self, events: Sequence[Event]) -> None:
+        # Units of work may publish before start(), or without it in one-shot CLI commands:
+        # the sender starts on first use.
+        self._sender.enqueue(events)
 
     async def start(self) -> None:
         if not self._closed:
             await self._listener.start()
 
     async def close(self) -> None:
+        """Send what is still queued (bounded), then end every subscription and disconnect."""
         self._closed = True
+        await self._sender.close()
         self._fan_out.close()
         await self._listener.close()
-        async with self._pool_lock:
-            pool, self._pool = self._pool, None
-        if pool is not None:
-            try:
-                await asyncio.wait_for(pool.close(), CLOSE_TIMEOUT_SECONDS)
-            except Exception:
-                pool.terminate()
-
-    async def _publisher(self) -> asyncpg.Pool:
-        # Opened on first use: units of work may publish before start(), or without it in
-        # one-shot CLI commands.
-        async with self._pool_lock:
-            if self._closed:
-                raise RuntimeError("the event bus is closed")
-            if self._pool is None:
-                self._pool = await asyncpg.create_pool(
-                    min_size=0, max_size=self._publishers, **self._connect
-                )
-            return self._pool
 
     def _on_payload(self, payload: str) -> None:
         decoded = codec.decode(payload)

@@ -20,8 +20,10 @@ from infra.db.engine import create_engine, create_session_factory
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.events.choice import create_event_bus
 from infra.settings import Settings
+from infra.worker_process import STOP_SIGNALS, stop_on_signals
 from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
 from tests.e2e.server import ROOT, machete_command, server_env
+from tests.integration.event_bus_support import silent_postgres_url, silent_server
 
 HANG_GUARD_SECONDS = 60
 NOW = datetime(2026, 5, 1, 12, 0, tzinfo=UTC)
@@ -185,3 +187,34 @@ async def wait_until_finished(url: str, build: Build) -> Build:
                 await asyncio.sleep(0.2)
     finally:
         await engine.dispose()
+
+
+@pytest.mark.parametrize("mode", ["development", "production"])
+def test_a_stop_while_the_database_never_answers_ends_the_worker_without_waiting(
+    tmp_path: Path, mode: str
+) -> None:
+    # Development migrates on start (in a thread), production only reads the schema version.
+    with silent_server() as database:
+        url = silent_postgres_url(database)
+        with running_worker(tmp_path, url, MACHETE_MODE=mode) as worker:
+            assert database.connected.wait(HANG_GUARD_SECONDS), worker.log()
+            assert worker.stop() == 0, worker.log()
+    assert "worker stopped before it had started" in worker.log()
+    assert "worker started" not in worker.log()
+    assert "Traceback" not in worker.log()
+
+
+async def test_after_the_first_stop_signal_a_second_one_gets_the_default_action() -> None:
+    previous = {signum: signal.getsignal(signum) for signum in STOP_SIGNALS}
+    try:
+        stop = stop_on_signals()
+        assert not stop.is_set()
+        signal.raise_signal(signal.SIGTERM)
+        async with asyncio.timeout(HANG_GUARD_SECONDS):
+            await stop.wait()
+        # Default: a second Ctrl-C (or SIGTERM) ends the process, even if shutting down hangs.
+        assert [signal.getsignal(signum) for signum in STOP_SIGNALS] == [signal.SIG_DFL] * 2
+    finally:
+        for signum, handler in previous.items():
+            asyncio.get_running_loop().remove_signal_handler(signum)
+            signal.signal(signum, handler)

@@ -39,11 +39,11 @@ class World:
             line = LogLine(self.written, LogStream.STDOUT, NOW, f"line {self.written}")
             self.store.build_logs[(self.build.id, self.written)] = line
         if announce:
-            await self.bus.publish([BuildLogAppended(self.build.id, self.written)])
+            self.bus.publish([BuildLogAppended(self.build.id, self.written)])
 
     async def finish(self) -> None:
         self.build.cancel(NOW)
-        await self.bus.publish([BuildChanged(self.build.id)])
+        self.bus.publish([BuildChanged(self.build.id)])
 
 
 async def collect(chunks: AsyncIterator[LogChunk]) -> list[LogChunk]:
@@ -88,7 +88,7 @@ async def test_live_lines_follow_the_replay_with_no_gap_and_no_repeat() -> None:
     for _ in range(5):
         await asyncio.sleep(0.12)
         await world.write(3)
-        await world.bus.publish([BuildLogAppended(world.build.id, 1)])  # a stale event
+        world.bus.publish([BuildLogAppended(world.build.id, 1)])  # a stale event
     await world.finish()
     chunks = await asyncio.wait_for(task, 5)
     assert received == list(range(1, 19))

@@ -200,3 +200,124 @@ async def test_a_line_written_after_close_is_dropped_so_it_never_follows_the_fin
     writer.system("a straggler from a reader thread")
     await writer.close()
     assert [line.text for line in stored] == ["last words"]
+
+
+class CommitsThenFailsStore(RecordingStore):
+    """Its first call stores the batch, then raises, like a cancellation after COMMIT."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error: BaseException | None = error
+        self.seq_reads = 0
+
+    async def __call__(self, build_id: uuid.UUID, lines: list[LogLine], total_bytes: int) -> None:
+        stored = {line.seq for line in self.lines}
+        assert not stored & {line.seq for line in lines}, "a stored seq was inserted again"
+        await super().__call__(build_id, lines, total_bytes)
+        if self.error is not None:
+            error, self.error = self.error, None
+            raise error
+
+    async def stored_seq(self, build_id: uuid.UUID) -> int:
+        assert build_id == BUILD_ID
+        self.seq_reads += 1
+        return self.lines[-1].seq if self.lines else 0
+
+
+def reading_writer(store: CommitsThenFailsStore) -> BuildLogWriter:
+    return BuildLogWriter(
+        BUILD_ID,
+        store,
+        FakeClock(),
+        next_seq=0,
+        stored_bytes=0,
+        max_lines=1000,
+        max_bytes=1_000_000,
+        stored_seq=store.stored_seq,
+    )
+
+
+async def test_a_batch_committed_before_its_store_raised_is_not_stored_again() -> None:
+    store = CommitsThenFailsStore(asyncio.CancelledError())
+    log = reading_writer(store)
+    for number in range(5):
+        log.write(LogStream.STDOUT, f"line {number}")
+    with pytest.raises(asyncio.CancelledError):
+        await log.flush()
+    log.write(LogStream.STDOUT, "line 5")
+    await log.close()
+
+    assert store.texts == [f"line {number}" for number in range(6)]
+    assert [line.seq for line in store.lines] == list(range(1, 7))
+    assert store.byte_counts[-1] == sum(len(text) for text in store.texts)
+    assert store.seq_reads == 1, "read back once, after the failure only"
+
+
+async def test_close_stores_every_line_once_when_the_periodic_flush_failed_after_commit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(log_writer_module, "RETRY_SECONDS", 0.01)
+    store = CommitsThenFailsStore(ConnectionError("the reply to COMMIT was lost"))
+    log = reading_writer(store)
+    log.start()
+    count = log_writer_module.FLUSH_BATCH_LINES + 30
+    for number in range(count):
+        log.write(LogStream.STDOUT, f"line {number}")
+    await log.close()
+
+    assert [line.seq for line in store.lines] == list(range(1, count + 1))
+    assert store.texts == [f"line {number}" for number in range(count)]
+
+
+async def test_a_batch_whose_store_failed_before_commit_is_stored_on_the_next_flush() -> None:
+    store = RecordingStore(failures=1)
+    reads: list[uuid.UUID] = []
+
+    async def stored_seq(build_id: uuid.UUID) -> int:
+        reads.append(build_id)
+        return 3  # the lines stored before this writer started; the batch is not among them
+
+    log = BuildLogWriter(
+        BUILD_ID,
+        store,
+        FakeClock(),
+        next_seq=3,
+        stored_bytes=0,
+        max_lines=1000,
+        max_bytes=1_000_000,
+        stored_seq=stored_seq,
+    )
+    log.write(LogStream.STDOUT, "first")
+    log.write(LogStream.STDOUT, "second")
+    with pytest.raises(ConnectionError):
+        await log.flush()
+    await log.close()
+
+    assert [(line.seq, line.text) for line in store.lines] == [(4, "first"), (5, "second")]
+    assert reads == [BUILD_ID]
+
+
+async def test_a_writer_whose_build_was_taken_over_still_fails_on_a_duplicate_seq() -> None:
+    class TakenOver(RecordingStore):
+        async def __call__(self, build_id: uuid.UUID, lines: list[LogLine], size: int) -> None:
+            raise RuntimeError("UNIQUE constraint failed: build_log_lines.seq")
+
+    async def stored_seq(build_id: uuid.UUID) -> int:
+        return 40  # another worker's lines, not this writer's batch
+
+    store = TakenOver()
+    log = BuildLogWriter(
+        BUILD_ID,
+        store,
+        FakeClock(),
+        next_seq=0,
+        stored_bytes=0,
+        max_lines=1000,
+        max_bytes=1_000_000,
+        stored_seq=stored_seq,
+    )
+    log.write(LogStream.STDOUT, "mine")
+    with pytest.raises(RuntimeError, match="UNIQUE"):
+        await log.flush()
+    with pytest.raises(RuntimeError, match="UNIQUE"):
+        await log.flush()  # still trying its own lines: nothing was dropped as "stored"
