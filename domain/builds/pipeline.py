@@ -183,6 +183,12 @@ class BuildPipeline:
                 await uow.builds.record_log_progress(build_id, lines[-1].seq, total_bytes)
                 await uow.commit()
 
+        async def stored_seq(build_id: uuid.UUID) -> int:
+            # After a store that raised: did its transaction commit after all?
+            async with self._uow(read_only=True) as uow:
+                stored = await uow.builds.get(build_id)
+            return stored.log_line_count if stored is not None else 0
+
         return BuildLogWriter(
             build.id,
             store,
@@ -191,4 +197,5 @@ class BuildPipeline:
             stored_bytes=build.log_bytes,
             max_lines=self._limits.max_log_lines,
             max_bytes=self._limits.max_log_bytes,
+            stored_seq=stored_seq,
         )
