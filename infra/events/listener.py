@@ -54,11 +54,7 @@ class NotificationListener:
             await asyncio.gather(self._watch, return_exceptions=True)
             self._watch = None
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                await connection.close(timeout=CLOSE_TIMEOUT_SECONDS)
-            except Exception:
-                connection.terminate()
+        await close_connection(connection)
 
     async def _listen(self) -> None:
         async with asyncio.timeout(LISTEN_TIMEOUT_SECONDS):
@@ -129,3 +125,13 @@ class NotificationListener:
             # Jitter spreads the reconnects of many processes after a database restart.
             await asyncio.sleep(delay * random.uniform(0.5, 1.0))  # noqa: S311
             delay = min(delay * 2, LONGEST_RETRY_SECONDS)
+
+
+async def close_connection(connection: asyncpg.Connection | None) -> None:
+    """Close politely within a bound; a connection that will not close is cut."""
+    if connection is None:
+        return
+    try:
+        await connection.close(timeout=CLOSE_TIMEOUT_SECONDS)
+    except Exception:
+        connection.terminate()

@@ -20,7 +20,7 @@ import asyncpg
 from domain.events import Event, FeedResumed
 from infra.events import codec
 from infra.events.coalesce import coalesce
-from infra.events.listener import CLOSE_TIMEOUT_SECONDS
+from infra.events.listener import close_connection
 
 logger = logging.getLogger(__name__)
 NOTIFY = "SELECT pg_notify($1, $2)"
@@ -88,11 +88,7 @@ class NotifySender:
             self._task = None
         self._waiting.clear()
         connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                await connection.close(timeout=CLOSE_TIMEOUT_SECONDS)
-            except Exception:
-                connection.terminate()
+        await close_connection(connection)
 
     async def _send_forever(self) -> None:
         while True:
