@@ -71,12 +71,6 @@ class ThreadedServer:
         future = asyncio.run_coroutine_threadsafe(work(), self.loop)
         return await asyncio.wrap_future(future)
 
-    async def task_count(self) -> int:
-        async def count() -> int:
-            return len(asyncio.all_tasks()) - 1  # not this probe itself
-
-        return await self.inside(count)
-
     async def probe(self) -> dict[str, Any]:
         async def read() -> dict[str, Any]:
             return {
