@@ -12,13 +12,11 @@ from typing import Any
 
 import pytest
 
-from infra.settings import Settings
-from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
 from tests.e2e.conftest import TOOL_SETTINGS, sign_in
 from tests.e2e.live import BUILD_LOG, TOOL_UPDATED, feed_socket, stored_log
 from tests.e2e.server import GraphQLClient
 from tests.e2e.stalled_client import StalledClient
-from tests.e2e.threaded_server import ThreadedServer
+from tests.e2e.threaded_server import ThreadedServer, threaded_server
 from tests.e2e.tools import ToolsApi, unique_name
 from tests.fixtures.repos import busybox_available, make_tool_repo
 from tests.services import unavailable
@@ -32,28 +30,18 @@ PAD = "x" * 200
 
 @pytest.fixture(scope="module")
 async def threaded(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[ThreadedServer]:
-    root = tmp_path_factory.mktemp("load")
-    database_url = await new_database_url(root, "machete_load")
     tool_settings = {key.removeprefix("MACHETE_").lower(): v for key, v in TOOL_SETTINGS.items()}
-    settings = Settings(
-        _env_file=None,
-        data_dir=root / "data",
-        database_url=database_url,
-        secret_key=TEST_SECRET_KEY,
+    async with threaded_server(
+        tmp_path_factory.mktemp("load"),
+        "machete_load",
         admin_username=ADMIN,
         admin_password=PASSWORD,
         allow_local_repos=True,
         ws_send_timeout_seconds=3,
         max_connections_per_user=SUBSCRIBERS + 10,
         **tool_settings,
-    )
-    server = ThreadedServer(settings)
-    server.start()
-    try:
+    ) as server:
         yield server
-    finally:
-        server.stop()
-        await dispose_database_url(database_url)
 
 
 @pytest.fixture(scope="module")

@@ -8,12 +8,10 @@ from pathlib import Path
 import pytest
 from websockets.exceptions import ConnectionClosed
 
-from infra.settings import Settings
-from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
 from tests.e2e.conftest import sign_in
 from tests.e2e.live import TOOL_UPDATED, feed_socket
 from tests.e2e.server import GraphQLClient
-from tests.e2e.threaded_server import ThreadedServer
+from tests.e2e.threaded_server import threaded_server
 
 ADMIN, PASSWORD = "stop-admin", "correct-horse-for-stopping"
 
@@ -21,19 +19,13 @@ ADMIN, PASSWORD = "stop-admin", "correct-horse-for-stopping"
 async def test_stopping_the_server_closes_sockets_with_a_going_away_code_and_ends_every_feed(
     tmp_path: Path,
 ) -> None:
-    database_url = await new_database_url(tmp_path, "machete_stop")
-    settings = Settings(
-        _env_file=None,
-        data_dir=tmp_path / "data",
-        database_url=database_url,
-        secret_key=TEST_SECRET_KEY,
+    async with threaded_server(
+        tmp_path,
+        "machete_stop",
         admin_username=ADMIN,
         admin_password=PASSWORD,
         worker_concurrency=0,
-    )
-    server = ThreadedServer(settings)
-    server.start()
-    try:
+    ) as server:
         client = GraphQLClient(server.graphql_url)
         token = (await sign_in(client, ADMIN, PASSWORD))["accessToken"]
         await client.close()
@@ -50,7 +42,3 @@ async def test_stopping_the_server_closes_sockets_with_a_going_away_code_and_end
             assert feed.socket.close_code in {1001, 1012}
         assert live.open_feeds == 0, "a feed's finally block did not run"
         assert live.count == 0
-    finally:
-        if server.loop is not None and not server.loop.is_closed():
-            server.stop()
-        await dispose_database_url(database_url)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, TypeVar
 
 import uvicorn
@@ -15,6 +17,7 @@ from graph.app import create_app
 from graph.live.connections import LiveConnections
 from infra.bootstrap import Container
 from infra.settings import Settings
+from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
 from tests.e2e.server import free_port
 
 T = TypeVar("T")
@@ -96,3 +99,26 @@ class ThreadedServer:
         self.server.should_exit = True
         self._thread.join(timeout=60)
         assert not self._thread.is_alive(), "the server did not stop"
+
+
+@asynccontextmanager
+async def threaded_server(
+    root: Path, prefix: str, **settings: Any
+) -> AsyncIterator[ThreadedServer]:
+    """A started server with a fresh database of the kind under test; dropped afterwards."""
+    database_url = await new_database_url(root, prefix)
+    server = ThreadedServer(
+        Settings(
+            _env_file=None,
+            data_dir=root / "data",
+            database_url=database_url,
+            secret_key=TEST_SECRET_KEY,
+            **settings,
+        )
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+        await dispose_database_url(database_url)
