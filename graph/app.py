@@ -9,10 +9,12 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
+from graph.auth.refresh_route import router as refresh_router
 from graph.live.connections import LiveConnections
 from graph.live.transport import TransportAccess
 from graph.router import graphql_router
 from graph.schema import build_schema, hardened_extensions
+from graph.web.pages import dist_dir, mount_dashboard, mount_graphiql
 from infra.bootstrap import build_container, create_admin_from_environment, prepare_database
 from infra.settings import Settings
 
@@ -56,6 +58,10 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
             introspection=settings.introspection_enabled,
         )
     )
+    dist = dist_dir(settings.web_dist)
+    if settings.graphiql_enabled:
+        mount_graphiql(app, dist)
+    app.include_router(refresh_router)
     router = graphql_router(schema, settings, live)
     app.include_router(router)
     app.state.graphql_router = router
@@ -76,4 +82,5 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
             status_code=status,
         )
 
+    mount_dashboard(app, dist)  # last: it answers every GET that no route above did
     return app

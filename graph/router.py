@@ -76,7 +76,7 @@ def graphql_router(
         live=live,
         send_timeout=timedelta(seconds=settings.ws_send_timeout_seconds),
         path="/graphql",
-        graphql_ide="graphiql" if settings.graphiql_enabled else None,
+        graphql_ide=None,  # GraphiQL is served from the local build (graph/web/pages.py)
         allow_queries_via_get=False,
         context_getter=get_context,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),

@@ -44,6 +44,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535)
     allow_local_repos: bool = False
     graphiql: bool | None = None
+    # The built dashboard and GraphiQL (`make web`); default: the copy inside the package.
+    web_dist: Path | None = None
     introspection: bool | None = None
     access_token_ttl_seconds: int = Field(default=900, ge=30, le=86400)
     refresh_token_ttl_seconds: int = Field(default=30 * 86400, ge=300)

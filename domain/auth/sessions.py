@@ -103,12 +103,20 @@ class SessionService:
         """End the session the token belongs to; its access tokens stop working too."""
         async with self._uow() as uow:
             stored = await uow.refresh_tokens.get_by_hash(opaque_tokens.digest(refresh_token))
-            family = await uow.refresh_tokens.lock_family(stored.family_id) if stored else None
-            if family is None or not family.is_active:
-                raise InvalidToken(INVALID_REFRESH_TOKEN)
-            await uow.refresh_tokens.revoke_family(family.id, self._clock.now())
-            await uow.audit.record(self._user_event("auth.signed_out", family))
-            await uow.commit()
+            await self._end(uow, stored.family_id if stored else None)
+
+    async def end_session(self, session_id: uuid.UUID) -> None:
+        """End a session named by one of its access tokens (a browser holds no refresh token)."""
+        async with self._uow() as uow:
+            await self._end(uow, session_id)
+
+    async def _end(self, uow: UnitOfWork, family_id: uuid.UUID | None) -> None:
+        family = await uow.refresh_tokens.lock_family(family_id) if family_id else None
+        if family is None or not family.is_active:
+            raise InvalidToken(INVALID_REFRESH_TOKEN)
+        await uow.refresh_tokens.revoke_family(family.id, self._clock.now())
+        await uow.audit.record(self._user_event("auth.signed_out", family))
+        await uow.commit()
 
     def _user_event(self, action: str, family: TokenFamily) -> AuditEvent:
         user = str(family.user_id)

@@ -8,6 +8,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from domain.tools.appearance import safe_color, safe_icon, ui_section
+
 REPO_URL_SECRET = "machete.repo_url"
 """A credential-bearing repository URL is kept encrypted under this (non-variable) name."""
 
@@ -52,6 +54,14 @@ class Tool:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.host_port}"
+
+    @property
+    def icon(self) -> str | None:
+        return safe_icon(ui_section(self.manifest).get("icon"))
+
+    @property
+    def color(self) -> str | None:
+        return safe_color(ui_section(self.manifest).get("color"))
 
     @property
     def health_path(self) -> str:

@@ -18,7 +18,10 @@ class RefreshTokenInput:
 
 @strawberry.input
 class SignOutInput:
-    refresh_token: str
+    refresh_token: str | None = strawberry.field(
+        default=None,
+        description="The session to end; without it, the session of the access token sent.",
+    )
 
 
 @strawberry.input

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import strawberry
+from starlette.requests import Request
 from strawberry.types import Info
 
 from domain.auth.commands import CreateApiToken, RevokeApiToken, SignIn
 from domain.auth.model import Session
-from domain.errors import DomainError, Forbidden, NotFound
+from domain.errors import DomainError, Forbidden, InvalidToken, NotFound, Unauthenticated
 from domain.users.model import Role
+from graph.auth.browser_session import clear_refresh_cookie, set_refresh_cookie, wants_cookie
 from graph.auth.inputs import (
     CreateApiTokenInput,
     RefreshTokenInput,
@@ -29,12 +31,37 @@ from graph.users.types import ApiTokenType, UserType
 
 async def session_payload(info: Info[GraphQLContext, None], session: Session) -> SignInPayload:
     user = await info.context.loaders.user_by_id.load(session.user_id)
+    refresh_token: str | None = session.refresh_token
+    request, response = info.context.request, info.context.response
+    if wants_cookie(request) and isinstance(request, Request) and response is not None:
+        # A browser: the refresh token goes into an HttpOnly cookie, never into page scripts.
+        max_age = info.context.container.settings.refresh_token_ttl_seconds
+        set_refresh_cookie(response, request, session.refresh_token, max_age)
+        refresh_token = None
     return SignInPayload(
         access_token=session.access_token.token,
-        refresh_token=session.refresh_token,
+        refresh_token=refresh_token,
         access_token_expires_at=session.access_token.expires_at,
         user=UserType.from_domain(user) if user else None,
     )
+
+
+async def end_session(info: Info[GraphQLContext, None], refresh_token: str | None) -> None:
+    sessions = info.context.container.sessions
+    if refresh_token is not None:
+        await sessions.sign_out(refresh_token)
+        return
+    bearer = info.context.bearer
+    try:
+        _, credential = await info.context.container.authenticator.verify(bearer or "")
+    except Unauthenticated:
+        credential = None
+    if credential is None or credential.session_id is None:
+        raise InvalidToken(
+            "Send the session's refresh token, or sign out with one of its access tokens.",
+            field=("input", "refreshToken"),
+        )
+    await sessions.end_session(credential.session_id)
 
 
 @strawberry.type
@@ -59,12 +86,18 @@ class AuthMutations:
             return SignInPayload(errors=user_errors(error))
         return await session_payload(info, session)
 
-    @strawberry.mutation(description="End the session of this refresh token.")
+    @strawberry.mutation(
+        description="End a session: the refresh token's, or else the access token's sent."
+    )
     async def sign_out(
         self, info: Info[GraphQLContext, None], input: SignOutInput
     ) -> SignOutPayload:
+        request, response = info.context.request, info.context.response
+        if wants_cookie(request) and isinstance(request, Request) and response is not None:
+            # Whatever happens below, this browser's cookie is done with.
+            clear_refresh_cookie(response, request)
         try:
-            await info.context.container.sessions.sign_out(input.refresh_token)
+            await end_session(info, input.refresh_token)
         except DomainError as error:
             return SignOutPayload(errors=user_errors(error))
         return SignOutPayload()

@@ -69,6 +69,10 @@ class ToolType(Node):
     host_port: int
     url: str = strawberry.field(description="Where the tool answers (loopback).")
     commit_sha: str | None
+    icon: str | None = strawberry.field(description="The manifest's `ui.icon` (a few characters).")
+    color: str | None = strawberry.field(
+        description="The manifest's `ui.color` when it is a hex colour (`#rgb` or `#rrggbb`)."
+    )
     manifest: JSON | None = strawberry.field(description="The validated manifest in use.")
     created_at: datetime
     updated_at: datetime
@@ -130,6 +134,8 @@ class ToolType(Node):
             host_port=tool.host_port,
             url=tool.url,
             commit_sha=tool.commit_sha,
+            icon=tool.icon,
+            color=tool.color,
             manifest=tool.manifest,
             created_at=tool.created_at,
             updated_at=tool.updated_at,

@@ -1,0 +1,4 @@
+// Placeholder: being written.
+export function TokensPage() {
+  return <h1>Tokens</h1>;
+}

@@ -1,0 +1,4 @@
+// Placeholder: being written.
+export function UsersPage() {
+  return <h1>Users</h1>;
+}
