@@ -16,7 +16,7 @@ from starlette.types import Scope
 
 PACKAGED_DIST = Path(__file__).parent / "dist"
 # Paths the dashboard never owns: a GET there that no route answered is a plain 404.
-RESERVED_PREFIXES = ("graphql", "auth/", "assets/", "healthz", "readyz")
+RESERVED_SEGMENTS = frozenset({"graphql", "auth", "assets", "healthz", "readyz"})
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -80,7 +80,7 @@ def mount_dashboard(app: FastAPI, dist: Path) -> None:
 
     @app.get("/{path:path}", include_in_schema=False)
     async def dashboard(path: str, request: Request) -> Response:
-        if path.startswith(RESERVED_PREFIXES):
+        if path.split("/", 1)[0] in RESERVED_SEGMENTS:
             return Response(status_code=404)
         return _page(dist, "index.html")
 

