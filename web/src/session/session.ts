@@ -162,7 +162,8 @@ class BrowserSession {
     const expires = Date.parse(expiresAt);
     this.access = { token, expiresAt: expires };
     const lifetime = Math.max(expires - Date.now(), 0);
-    this.schedule(Math.max(Math.min(lifetime - REFRESH_MARGIN_MS, lifetime * 0.8), 1_000));
+    const early = lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime * 0.8;
+    this.schedule(Math.max(early, 1_000));
     this.set("signed-in");
   }
 
