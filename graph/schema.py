@@ -21,6 +21,7 @@ from graph.builds.queries import BuildQueries
 from graph.builds.subscriptions import BuildSubscriptions
 from graph.builds.types import BuildType
 from graph.errors import should_mask_error
+from graph.http_operations import SubscriptionsOverWebSocketOnly
 from graph.node_queries import NodeQueries
 from graph.operation import PerOperationState
 from graph.system.queries import SystemQueries
@@ -68,6 +69,7 @@ def hardened_extensions(
     """Limits on every operation; factories, so each request gets fresh extension state."""
     extensions: list[ExtensionFactory] = [
         PerOperationState,
+        SubscriptionsOverWebSocketOnly,
         lambda: QueryDepthLimiter(max_depth=max_depth),
         lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         lambda: MaxTokensLimiter(max_token_count=max_tokens),

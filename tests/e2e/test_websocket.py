@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
+import httpx
 import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed
@@ -131,3 +132,14 @@ async def test_a_signed_out_socket_is_refused_every_operation_and_closed(
             if answer["type"] == "next":
                 codes = [e["extensions"]["code"] for e in answer["payload"]["errors"]]
                 assert codes == ["UNAUTHENTICATED"], answer
+
+
+async def test_a_subscription_sent_over_http_is_refused_with_a_clear_reason(
+    server: RunningServer,
+) -> None:
+    query = 'subscription { buildUpdated(buildId: "QnVpbGQ6eA") { id } }'
+    async with httpx.AsyncClient() as http:
+        response = await http.post(server.graphql_url, json={"query": query})
+    assert response.status_code == 400
+    assert "subscription" in response.text.lower()
+    assert "Unexpected error" not in response.text

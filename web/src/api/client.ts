@@ -1,13 +1,20 @@
 // The GraphQL client of the dashboard: urql with a normalised cache (so a `toolUpdated` event
 // updates every card and page that shows that tool), queries and mutations over POST with the
 // in-memory access token, subscriptions over the shared graphql-ws connection.
-import { cacheExchange } from "@urql/exchange-graphcache";
+import { cacheExchange, type Cache } from "@urql/exchange-graphcache";
 import { Client, fetchExchange, mapExchange, subscriptionExchange } from "urql";
 import { session } from "../session/session";
 import { liveClient } from "./live";
 
 // Types without an id are embedded in their parent rather than normalised.
 const embedded = () => null;
+
+/** Every cached page of a root list (`tools`, `users`), whatever its arguments. */
+function invalidateList(cache: Cache, field: string): void {
+  for (const cached of cache.inspectFields("Query")) {
+    if (cached.fieldName === field) cache.invalidate("Query", field, cached.arguments ?? undefined);
+  }
+}
 
 async function authorizedFetch(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   const token = await session.accessToken();
@@ -55,13 +62,13 @@ export function createApiClient(): Client {
         },
         updates: {
           Mutation: {
-            installTool: (_result, _args, cache) => cache.invalidate("Query", "tools"),
+            installTool: (_result, _args, cache) => invalidateList(cache, "tools"),
             uninstallTool: (result, _args, cache) => {
               const tool = (result.uninstallTool as { tool?: { id: string } | null })?.tool;
               if (tool) cache.invalidate({ __typename: "Tool", id: tool.id });
-              cache.invalidate("Query", "tools");
+              invalidateList(cache, "tools");
             },
-            createUser: (_result, _args, cache) => cache.invalidate("Query", "users"),
+            createUser: (_result, _args, cache) => invalidateList(cache, "users"),
           },
         },
       }),

@@ -4,12 +4,12 @@
 import { createClient, type Client } from "graphql-ws";
 import { session } from "../session/session";
 
-export type LiveState = "connecting" | "connected" | "reconnecting";
+export type LiveState = "idle" | "connecting" | "connected" | "reconnecting";
 
 type Listener = (state: LiveState) => void;
 
 const listeners = new Set<Listener>();
-let state: LiveState = "connecting";
+let state: LiveState = "idle";
 let refreshFirst = false;
 
 function setState(next: LiveState): void {
@@ -52,7 +52,8 @@ export const liveClient: Client = createClient({
     closed: (event) => {
       const code = (event as CloseEvent | undefined)?.code;
       if (code === 4403) refreshFirst = true;
-      setState("reconnecting");
+      // 1000: the client closed an unused connection (lazy mode), nothing is lost.
+      setState(code === 1000 ? "idle" : "reconnecting");
     },
   },
 });
