@@ -145,7 +145,9 @@ class BrowserSession {
       this.schedule(10_000);
       return this.access;
     }
-    if (response.status === 401) {
+    // 401: the session is over. 403: the server refuses this browser's refresh (another origin,
+    // a proxy dropping the header); retrying would only keep the page waiting: sign in again.
+    if (response.status === 401 || response.status === 403) {
       this.end(false);
       return null;
     }
