@@ -1,4 +1,11 @@
-// Placeholder: being written.
+import { ToolsList } from "../tools/ToolsList";
+
+/** `/`: every installed tool as a card, by category, with live status and health. */
 export function ToolsPage() {
-  return <h1>Tools</h1>;
+  return (
+    <>
+      <h1>Tools</h1>
+      <ToolsList />
+    </>
+  );
 }
