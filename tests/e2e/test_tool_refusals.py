@@ -17,7 +17,7 @@ from tests.e2e.tools import (
     unique_name,
     workspaces,
 )
-from tests.fixtures.repos import make_tool_repo, tool_files
+from tests.fixtures.repos import THREE_MISTAKES, make_tool_repo, tool_files
 
 pytestmark = pytest.mark.timeout(300)
 
@@ -28,15 +28,6 @@ mutation($input: ValidateManifestInput!) {{
     {ERRORS}
   }}
 }}"""
-
-THREE_MISTAKES = """name: Not_A_Slug
-machete:
-  version: ">=1.0.0"
-  prot: 8080
-  port: 8080
-  volumes:
-    - "../../etc:/x"
-"""
 
 
 @pytest.fixture

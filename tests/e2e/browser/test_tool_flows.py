@@ -15,18 +15,10 @@ from tests.e2e.browser.session import sign_in_on_page
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME
 from tests.e2e.server import GraphQLClient
 from tests.e2e.tools import ToolsApi, unique_name
-from tests.fixtures.repos import make_chatty_tool_repo, make_tool_repo
+from tests.fixtures.repos import THREE_MISTAKES, make_chatty_tool_repo, make_tool_repo
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.docker]
 
-THREE_MISTAKES = """name: Not_A_Slug
-machete:
-  version: ">=1.0.0"
-  prot: 8080
-  port: 8080
-  volumes:
-    - "../../etc:/x"
-"""
 ALL_LINES = """query($id: ID!, $after: Int!) {
   build(id: $id) { logLines(after: $after, first: 1000) { seq text } } }"""
 
