@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import hmac
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.auth.api_tokens import ApiTokenService
 from domain.auth.authenticator import Authenticator
+from domain.auth.browser_binding import BrowserBinding
 from domain.auth.sessions import SessionService
 from domain.auth.throttle import SignInThrottle, ThrottlePolicy
 from domain.builds.log_feed import BuildLogFeed
@@ -210,6 +213,7 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
             clock,
             timedelta(seconds=settings.refresh_token_ttl_seconds),
             SignInThrottle(InMemoryFailureCounter(), throttle_policy(settings)),
+            BrowserBinding(binding_key(settings)),
         ),
         api_tokens=ApiTokenService(unit_of_work, clock),
         authenticator=Authenticator(unit_of_work, codec, clock),
@@ -255,6 +259,12 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         docker=docker_engine,
         events=events,
     )
+
+
+def binding_key(settings: Settings) -> bytes:
+    """The key of browser sessions' binding proofs, derived from (never equal to) the secret."""
+    secret = settings.resolved_secret_key().encode()
+    return hmac.new(secret, b"machete browser session binding", hashlib.sha256).digest()
 
 
 async def prepare_database(container: Container) -> None:

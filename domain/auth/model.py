@@ -84,3 +84,6 @@ class Session:
     access_token: IssuedAccessToken
     refresh_token: str
     user_id: uuid.UUID
+    session_id: uuid.UUID | None = None
+    # Browser sessions only: the proof that must accompany the refresh cookie.
+    binding: str | None = None

@@ -11,11 +11,18 @@ import hmac
 import secrets
 
 REFRESH_TOKEN_PREFIX = "mch_rt_"
+# A browser session's refresh token (the cookie): refreshed only at /auth/refresh, with its proof.
+BROWSER_REFRESH_TOKEN_PREFIX = "mch_rb_"
 API_TOKEN_PREFIX = "mch_pat_"
 
 
-def new_refresh_token() -> str:
-    return REFRESH_TOKEN_PREFIX + secrets.token_urlsafe(32)
+def new_refresh_token(*, browser: bool = False) -> str:
+    prefix = BROWSER_REFRESH_TOKEN_PREFIX if browser else REFRESH_TOKEN_PREFIX
+    return prefix + secrets.token_urlsafe(32)
+
+
+def is_browser_refresh_token(token: str) -> bool:
+    return token.startswith(BROWSER_REFRESH_TOKEN_PREFIX)
 
 
 def new_api_token() -> str:

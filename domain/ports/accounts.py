@@ -43,6 +43,10 @@ class RefreshTokenRepository(Protocol):
         """Mark the token used if it still is unused; False if it was not."""
         ...
 
+    async def unused_in_family(self, family_id: uuid.UUID) -> RefreshToken | None:
+        """The family's unspent token: the end of its rotation chain, if any."""
+        ...
+
 
 class ApiTokenRepository(Protocol):
     async def add(self, token: ApiToken) -> None: ...

@@ -8,7 +8,12 @@ from domain.auth.commands import CreateApiToken, RevokeApiToken, SignIn
 from domain.auth.model import Session
 from domain.errors import DomainError, Forbidden, InvalidToken, NotFound, Unauthenticated
 from domain.users.model import Role
-from graph.auth.browser_session import clear_refresh_cookie, set_refresh_cookie, wants_cookie
+from graph.auth.browser_session import (
+    BINDING_HEADER,
+    clear_refresh_cookie,
+    set_refresh_cookie,
+    wants_cookie,
+)
 from graph.auth.inputs import (
     CreateApiTokenInput,
     RefreshTokenInput,
@@ -34,9 +39,12 @@ async def session_payload(info: Info[GraphQLContext, None], session: Session) ->
     refresh_token: str | None = session.refresh_token
     request, response = info.context.request, info.context.response
     if wants_cookie(request) and isinstance(request, Request) and response is not None:
-        # A browser: the refresh token goes into an HttpOnly cookie, never into page scripts.
+        # A browser: the refresh token goes into an HttpOnly cookie, never into page scripts;
+        # the page keeps the binding proof that must come with the cookie.
         max_age = info.context.container.settings.refresh_token_ttl_seconds
         set_refresh_cookie(response, request, session.refresh_token, max_age)
+        if session.binding is not None:
+            response.headers[BINDING_HEADER] = session.binding
         refresh_token = None
     return SignInPayload(
         access_token=session.access_token.token,
@@ -70,7 +78,9 @@ class AuthMutations:
     async def sign_in(self, info: Info[GraphQLContext, None], input: SignInInput) -> SignInPayload:
         try:
             session = await info.context.container.sessions.sign_in(
-                SignIn(input.username, input.password), client=info.context.client_address
+                SignIn(input.username, input.password),
+                client=info.context.client_address,
+                browser=wants_cookie(info.context.request),
             )
         except DomainError as error:
             return SignInPayload(errors=user_errors(error))

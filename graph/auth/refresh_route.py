@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 
 from domain.errors import DomainError
 from graph.auth.browser_session import (
+    BINDING_HEADER,
     REFRESH_COOKIE,
     REFRESH_PATH,
     clear_refresh_cookie,
@@ -38,7 +39,8 @@ async def refresh(request: Request) -> JSONResponse:
         return _refusal(401, "INVALID_TOKEN", "Not signed in.")
     container = request.app.state.container
     try:
-        session = await container.sessions.refresh(token)
+        proof = request.headers.get(BINDING_HEADER, "")
+        session = await container.sessions.refresh(token, binding=proof)
     except DomainError as error:
         response = _refusal(401, error.code.value, str(error))
         clear_refresh_cookie(response, request)

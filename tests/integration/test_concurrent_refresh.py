@@ -1,4 +1,4 @@
-"""Concurrent refreshes of one token on the real database: one wins, the family is revoked."""
+"""Concurrent refreshes of one token on the real database: the burst ends the family."""
 
 from __future__ import annotations
 
@@ -28,11 +28,13 @@ async def test_only_one_of_several_concurrent_refreshes_succeeds(container: Cont
 
     winners = [r for r in results if not isinstance(r, BaseException)]
     losers = [r for r in results if isinstance(r, BaseException)]
-    assert len(winners) == 1
-    assert len(losers) == 4 and all(isinstance(r, InvalidToken) for r in losers)
-    # The race looks like a replay, so the winner's new token is revoked with its family.
-    with pytest.raises(InvalidToken):
-        await container.sessions.refresh(winners[0].refresh_token)
+    # The first wins; the second may pass as a lost response's retry (REUSE_GRACE); the rest
+    # look like a replay, so the family is revoked and no token of the burst works.
+    assert 1 <= len(winners) <= 2
+    assert all(isinstance(r, InvalidToken) for r in losers) and len(losers) >= 3
+    for winner in winners:
+        with pytest.raises(InvalidToken):
+            await container.sessions.refresh(winner.refresh_token)
 
 
 async def test_a_sign_out_racing_a_rotation_revokes_the_rotated_token_too(

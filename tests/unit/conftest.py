@@ -6,6 +6,7 @@ import pytest
 
 from domain.auth.api_tokens import ApiTokenService
 from domain.auth.authenticator import Authenticator
+from domain.auth.browser_binding import BrowserBinding
 from domain.auth.sessions import SessionService
 from domain.auth.throttle import SignInThrottle, ThrottlePolicy
 from domain.users.commands import CreateUser
@@ -56,6 +57,7 @@ def sessions(store: Store, clock: FakeClock, codec: PyJWTCodec) -> SessionServic
         clock,
         timedelta(days=30),
         throttle,
+        BrowserBinding(b"unit-test-binding-key"),
     )
 
 

@@ -121,6 +121,11 @@ class FakeRefreshTokenRepository:
         token.used_at = at
         return True
 
+    async def unused_in_family(self, family_id: uuid.UUID) -> RefreshToken | None:
+        chain = [t for t in self._data.values() if t.family_id == family_id and not t.used_at]
+        newest = max(chain, key=lambda t: t.created_at, default=None)
+        return copy.copy(newest) if newest else None
+
 
 class FakeApiTokenRepository:
     def __init__(self, data: dict[uuid.UUID, ApiToken]) -> None:

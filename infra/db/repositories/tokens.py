@@ -68,6 +68,16 @@ class SqlAlchemyRefreshTokenRepository:
         )
         return result.rowcount == 1
 
+    async def unused_in_family(self, family_id: uuid.UUID) -> RefreshToken | None:
+        query = (
+            select(RefreshTokenRow)
+            .where(RefreshTokenRow.family_id == family_id, RefreshTokenRow.used_at.is_(None))
+            .order_by(RefreshTokenRow.created_at.desc())
+            .limit(1)
+        )
+        row = await self._session.scalar(query)
+        return row.to_domain() if row else None
+
 
 class SqlAlchemyApiTokenRepository:
     def __init__(self, session: AsyncSession, events: PendingEvents | None = None) -> None:

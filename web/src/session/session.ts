@@ -2,11 +2,17 @@
 // to /auth/refresh; the access token lives only here, in memory, and is refreshed before it
 // expires. Refreshes are serialized across tabs (Web Locks), because the server treats a refresh
 // token presented twice as stolen and ends the session.
+//
+// Cookies are not isolated by port, so a tool on another port of this host may receive the
+// cookie. The server also hands the page a binding proof at sign-in, kept in this origin's
+// storage (isolated by port) and sent with each refresh: the cookie alone refreshes nothing.
 import { stringifyDocument } from "@urql/core";
 import { graphql } from "../gql";
 import type { Problem } from "../ui/errors";
 
 export const SESSION_HEADER = "X-Machete-Session";
+const BINDING_HEADER = "X-Machete-Session-Binding";
+const BINDING_KEY = "machete.session-binding";
 const REFRESH_URL = "/auth/refresh";
 const LOCK_NAME = "machete-session-refresh";
 const CHANNEL_NAME = "machete-session";
@@ -49,8 +55,9 @@ class BrowserSession {
 
   constructor() {
     this.channel?.addEventListener("message", (event: MessageEvent) => {
-      // Another tab signed out: the session is over here too.
+      // Another tab signed out: the session is over here too. Signed in: so are we.
       if (event.data === "signed-out") this.end(false);
+      if (event.data === "signed-in" && this.current === "signed-out") void this.refresh();
     });
   }
 
@@ -100,7 +107,10 @@ class BrowserSession {
       return [{ code: "INTERNAL_ERROR", message: "Sign-in failed; try again." }];
     }
     if (payload.errors.length > 0) return payload.errors;
-    this.accept(payload.accessToken, payload.accessTokenExpiresAt);
+    const binding = response.headers.get(BINDING_HEADER);
+    if (binding) localStorage.setItem(BINDING_KEY, binding);
+    this.accept(payload.accessToken, payload.accessTokenExpiresAt, serverClockOffset(response));
+    this.channel?.postMessage("signed-in");
     return [];
   }
 
@@ -137,7 +147,11 @@ class BrowserSession {
       response = await fetch(REFRESH_URL, {
         method: "POST",
         credentials: "same-origin",
-        headers: { "Content-Type": "application/json", [SESSION_HEADER]: "cookie" },
+        headers: {
+          "Content-Type": "application/json",
+          [SESSION_HEADER]: "cookie",
+          [BINDING_HEADER]: localStorage.getItem(BINDING_KEY) ?? "",
+        },
         body: "{}",
       });
     } catch {
@@ -156,12 +170,13 @@ class BrowserSession {
       return this.access;
     }
     const body = await response.json();
-    this.accept(body.accessToken, body.accessTokenExpiresAt);
+    this.accept(body.accessToken, body.accessTokenExpiresAt, serverClockOffset(response));
     return this.access;
   }
 
-  private accept(token: string, expiresAt: string): void {
-    const expires = Date.parse(expiresAt);
+  /** `offsetMs`: how far this machine's clock is ahead of the server's (expiry is server time). */
+  private accept(token: string, expiresAt: string, offsetMs: number): void {
+    const expires = Date.parse(expiresAt) + offsetMs;
     this.access = { token, expiresAt: expires };
     const lifetime = Math.max(expires - Date.now(), 0);
     const early = lifetime > 2 * REFRESH_MARGIN_MS ? lifetime - REFRESH_MARGIN_MS : lifetime * 0.8;
@@ -177,6 +192,7 @@ class BrowserSession {
   private end(broadcast: boolean): void {
     clearTimeout(this.timer);
     this.access = null;
+    localStorage.removeItem(BINDING_KEY);
     if (broadcast) this.channel?.postMessage("signed-out");
     this.set("signed-out");
   }
@@ -186,6 +202,12 @@ class BrowserSession {
     this.current = status;
     for (const listener of this.listeners) listener(status);
   }
+}
+
+/** The server's clock, read from its `Date` header, against ours (0 when it is not there). */
+function serverClockOffset(response: Response): number {
+  const date = Date.parse(response.headers.get("Date") ?? "");
+  return Number.isNaN(date) ? 0 : Date.now() - date;
 }
 
 export const session = new BrowserSession();
