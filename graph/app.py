@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from graph.auth.refresh_route import router as refresh_router
 from graph.live.connections import LiveConnections
 from graph.live.transport import TransportAccess
+from graph.no_store import NoStoreGraphQL
 from graph.router import graphql_router
 from graph.schema import build_schema, hardened_extensions
 from graph.web.pages import dist_dir, mount_dashboard, mount_graphiql
@@ -65,6 +66,7 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
     router = graphql_router(schema, settings, live)
     app.include_router(router)
     app.state.graphql_router = router
+    app.add_middleware(NoStoreGraphQL)
     app.add_middleware(TransportAccess)
 
     @app.get("/healthz")

@@ -11,7 +11,7 @@ import re
 import unicodedata
 from typing import Any
 
-HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})")
+HEX_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 MAX_ICON_CHARACTERS = 8
 
 
@@ -21,7 +21,7 @@ def ui_section(manifest: dict[str, Any] | None) -> dict[str, Any]:
 
 
 def safe_color(value: object) -> str | None:
-    """`value` if it is a `#rgb`, `#rgba`, `#rrggbb` or `#rrggbbaa` colour, else None."""
+    """`value` if it is a `#rgb` or `#rrggbb` colour (opaque: a card stays legible), else None."""
     if isinstance(value, str) and HEX_COLOR.fullmatch(value.strip()):
         return value.strip().lower()
     return None

@@ -16,31 +16,38 @@ from starlette.types import Scope
 
 PACKAGED_DIST = Path(__file__).parent / "dist"
 # Paths the dashboard never owns: a GET there that no route answered is a plain 404.
-RESERVED_SEGMENTS = frozenset({"graphql", "auth", "assets", "healthz", "readyz"})
+RESERVED_SEGMENTS = frozenset({"graphql", "auth", "assets", "healthz", "readyz", "metrics"})
 
-CONTENT_SECURITY_POLICY = "; ".join(
-    (
-        "default-src 'self'",
-        "script-src 'self'",
-        # GraphiQL's editor injects <style> elements; scripts stay strictly same-origin.
-        "style-src 'self' 'unsafe-inline'",
-        "img-src 'self' data:",
-        "font-src 'self' data:",
-        "connect-src 'self'",
-        "worker-src 'self' blob:",
-        "frame-ancestors 'none'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "object-src 'none'",
+
+def content_security_policy(*, inline_styles: bool) -> str:
+    return "; ".join(
+        (
+            "default-src 'self'",
+            "script-src 'self'",
+            # GraphiQL's editor injects <style> elements; the dashboard needs none.
+            "style-src 'self' 'unsafe-inline'" if inline_styles else "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "worker-src 'self' blob:",
+            "frame-ancestors 'none'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "object-src 'none'",
+        )
     )
-)
-PAGE_HEADERS = {
-    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
-    "Cache-Control": "no-cache",
-    "X-Content-Type-Options": "nosniff",
-    "Referrer-Policy": "no-referrer",
-    "X-Frame-Options": "DENY",
-}
+
+
+def page_headers(*, inline_styles: bool) -> dict[str, str]:
+    return {
+        "Content-Security-Policy": content_security_policy(inline_styles=inline_styles),
+        "Cache-Control": "no-cache",
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        "X-Frame-Options": "DENY",
+    }
+
+
 NOT_BUILT = (
     "<!doctype html><html lang=en><meta charset=utf-8><title>MACHETE</title>"
     "<h1>The dashboard is not built</h1><p>Run <code>make web</code> (or <code>make run</code>)"
@@ -59,11 +66,12 @@ class HashedAssets(StaticFiles):
         return response
 
 
-def _page(dist: Path, name: str) -> Response:
+def _page(dist: Path, name: str, *, inline_styles: bool = False) -> Response:
     page = dist / name
+    headers = page_headers(inline_styles=inline_styles)
     if not page.is_file():
-        return HTMLResponse(NOT_BUILT, status_code=503, headers=PAGE_HEADERS)
-    return FileResponse(page, media_type="text/html", headers=PAGE_HEADERS)
+        return HTMLResponse(NOT_BUILT, status_code=503, headers=headers)
+    return FileResponse(page, media_type="text/html", headers=headers)
 
 
 def mount_graphiql(app: FastAPI, dist: Path) -> None:
@@ -71,14 +79,14 @@ def mount_graphiql(app: FastAPI, dist: Path) -> None:
 
     @app.get("/graphql", include_in_schema=False)
     async def graphiql() -> Response:
-        return _page(dist, "graphiql.html")
+        return _page(dist, "graphiql.html", inline_styles=True)
 
 
 def mount_dashboard(app: FastAPI, dist: Path) -> None:
     """The hashed assets, then the dashboard for any other GET (registered last)."""
     app.mount("/assets", HashedAssets(directory=dist / "assets", check_dir=False), name="assets")
 
-    @app.get("/{path:path}", include_in_schema=False)
+    @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
     async def dashboard(path: str, request: Request) -> Response:
         if path.split("/", 1)[0] in RESERVED_SEGMENTS:
             return Response(status_code=404)

@@ -62,6 +62,7 @@ async def test_a_browser_sign_in_sets_the_refresh_token_as_a_strict_http_only_co
         response = await browser_sign_in(http, server)
     payload = response.json()["data"]["signIn"]
     assert payload["errors"] == [] and payload["accessToken"]
+    assert response.headers["cache-control"] == "no-store"
     assert payload["refreshToken"] is None  # never readable by page scripts
     cookie = refresh_cookie(response)["machete_refresh"]
     assert cookie.value.startswith("mch_rb_")  # a browser session's token

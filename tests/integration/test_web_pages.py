@@ -57,6 +57,7 @@ async def test_pages_may_load_and_connect_to_nothing_but_this_server(
     assert policy["script-src"] == "'self'"
     assert policy["connect-src"] == "'self'"
     assert policy["frame-ancestors"] == "'none'"
+    assert policy["style-src"] == "'self'"  # only GraphiQL's editor needs inline styles
     assert headers["x-content-type-options"] == "nosniff"
 
 
@@ -71,6 +72,16 @@ async def test_hashed_assets_are_cached_and_missing_ones_are_not_the_dashboard(
     assert asset.headers["cache-control"] == "public, max-age=31536000, immutable"
     assert missing.status_code == 404
     assert [r.status_code for r in reserved] == [404, 404, 404]
+
+
+async def test_metrics_is_never_the_dashboard_and_head_answers_like_get(
+    tmp_path: Path, dist: Path
+) -> None:
+    async with client_for(tmp_path, dist) as http:
+        metrics = await http.get("/metrics")
+        head = await http.head("/tools/hello")
+    assert metrics.status_code == 404
+    assert head.status_code == 200 and head.headers["content-type"].startswith("text/html")
 
 
 async def test_graphiql_is_served_from_the_local_build_in_development(

@@ -7,14 +7,14 @@ import pytest
 from domain.tools.appearance import safe_color, safe_icon, ui_section
 
 
-@pytest.mark.parametrize("color", ["#fff", "#FF6B35", "#ff6b3580", "#abcd", " #123456 "])
+@pytest.mark.parametrize("color", ["#fff", "#FF6B35", " #123456 "])
 def test_hex_colours_pass_lowercased(color: str) -> None:
     assert safe_color(color) == color.strip().lower()
 
 
 @pytest.mark.parametrize(
     "color",
-    ["red", "#ff6b35; background: url(http://evil.example/x)", "url(x)", "#12", "#1234567", 7],
+    ["red", "#ff6b35; background: url(http://evil.example/x)", "url(x)", "#12", "#abcd", 7],
 )
 def test_anything_but_a_hex_colour_is_dropped(color: object) -> None:
     assert safe_color(color) is None

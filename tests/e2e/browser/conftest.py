@@ -4,6 +4,7 @@ every request off the server's origin is blocked and must not happen at all."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright
@@ -19,6 +20,13 @@ from tests.e2e.server import RunningServer
 from tests.services import unavailable
 
 WIDE = {"width": 1280, "height": 900}
+HERE = Path(__file__).parent
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if HERE in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,7 @@
+import { useEffect } from "react";
 import { useQuery } from "urql";
 import { Link, Route, Switch } from "wouter";
+import { onLiveState } from "../api/live";
 import { graphql } from "../gql";
 import { BuildPage } from "../pages/BuildPage";
 import { BuildsPage } from "../pages/BuildsPage";
@@ -22,7 +24,19 @@ const ViewerQuery = graphql(`
 `);
 
 export function Shell() {
-  const [{ data, error }] = useQuery({ query: ViewerQuery, requestPolicy: "network-only" });
+  const [{ data, error }, refetchViewer] = useQuery({
+    query: ViewerQuery,
+    requestPolicy: "network-only",
+  });
+  // A role change closes the live socket (4403): after it comes back, read the role again so
+  // the page shows exactly the controls the new role may use.
+  useEffect(
+    () =>
+      onLiveState((state) => {
+        if (state === "connected") refetchViewer({ requestPolicy: "network-only" });
+      }),
+    [refetchViewer],
+  );
   const viewer = data?.viewer ?? null;
   if (!viewer) {
     return (

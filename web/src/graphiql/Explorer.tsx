@@ -14,7 +14,13 @@ export function Explorer() {
   useEffect(() => (frame.current ? keepGraphiQLAccessible(frame.current) : undefined), []);
   return (
     <div className="graphiql-page-editor" ref={frame}>
-      <GraphiQL fetcher={fetcher} plugins={plugins} defaultQuery={DEFAULT_QUERY}>
+      {/* Tabs live for the browser tab only: a document may hold a password or a token. */}
+      <GraphiQL
+        fetcher={fetcher}
+        plugins={plugins}
+        defaultQuery={DEFAULT_QUERY}
+        storage={window.sessionStorage}
+      >
         {/* GraphiQL's own logo links to GitHub; this page stays on this server. */}
         <GraphiQL.Logo>
           <span className="graphiql-page-logo">MACHETE API</span>
