@@ -63,6 +63,7 @@ function BuildLogViewer({ buildId }: { buildId: string }) {
       <LogLines
         store={store}
         count={count}
+        following={following}
         scrollRef={scrollRef}
         onScroll={onScroll}
         emptyText={EMPTY_TEXT[status]}
