@@ -5,7 +5,7 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import { useQuery } from "urql";
 import type { ToolDetailBuildFragment } from "../gql/graphql";
 import { StatusBadge } from "../ui/StatusBadge";
-import { BuildLink } from "./BuildLink";
+import { BuildLink } from "../builds/BuildLink";
 import { CommitSha } from "./CommitSha";
 import { ToolDetailBuildsQuery } from "./documents";
 import { Time } from "./Time";
@@ -147,7 +147,7 @@ function BuildRow({ build, current }: { build: ToolDetailBuildFragment; current:
   return (
     <tr>
       <td className="detail-nowrap">
-        <BuildLink id={build.id} number={build.number} label={`#${build.number}`} />
+        <BuildLink build={build} />
         {current && <span className="detail-tag">current</span>}
       </td>
       <td>

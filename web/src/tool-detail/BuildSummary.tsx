@@ -1,13 +1,13 @@
 import type { ToolDetailBuildFragment, ToolDetailToolFragment } from "../gql/graphql";
 import { StatusBadge } from "../ui/StatusBadge";
-import { BuildLink } from "./BuildLink";
+import { BuildLink } from "../builds/BuildLink";
 import { CommitSha } from "./CommitSha";
 
 function BuildFact({ build, none }: { build: ToolDetailBuildFragment | null; none: string }) {
   if (!build) return <span className="muted">{none}</span>;
   return (
     <span className="detail-build-fact">
-      <BuildLink id={build.id} number={build.number} /> <StatusBadge status={build.status} />{" "}
+      <BuildLink build={build}>Build #{build.number}</BuildLink> <StatusBadge status={build.status} />{" "}
       <CommitSha sha={build.commitSha} />
     </span>
   );

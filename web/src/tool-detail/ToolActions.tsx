@@ -7,7 +7,7 @@ import { Link } from "wouter";
 import type { ToolDetailBuildFragment, ToolDetailToolFragment } from "../gql/graphql";
 import { ErrorList, FieldErrors, errorsFor, formErrors } from "../ui/errors";
 import { ActionButton } from "./ActionButton";
-import { buildHref } from "./BuildLink";
+import { buildPath } from "../builds/BuildLink";
 import {
   ToolDetailCancelBuildMutation,
   ToolDetailRebuildMutation,
@@ -172,7 +172,7 @@ function ActionFeedback({ runner }: { runner: ActionRunner }) {
         ) : notice ? (
           <span className="detail-ok">
             {notice.text}{" "}
-            {notice.build && <Link href={buildHref(notice.build.id)}>View build #{notice.build.number}</Link>}
+            {notice.build && <Link href={buildPath(notice.build.id)}>View build #{notice.build.number}</Link>}
           </span>
         ) : null}
       </p>
