@@ -37,7 +37,9 @@ COUNT_RUNS = "n=$(($(cat /runs 2>/dev/null || echo 0) + 1)); echo $n > /runs;"
 # The first run leaves a long history behind; the second prints one line.
 HISTORY_THEN_ONE_LINE = (
     f'if [ -f /runs ]; then echo "second run"; exit 0; fi; {COUNT_RUNS}'
-    f' seq 1 {HISTORY_LINES}; echo "first run"'
+    # The pause keeps the history out of the newest line's microsecond, which a restart's
+    # `since` includes.
+    f' seq 1 {HISTORY_LINES}; sleep 0.01; echo "first run"'
 )
 CRASHING_RUN = f'{COUNT_RUNS} seq 1 1000; echo "run $n"; exit 3'
 QUICK_FAILING_RUN = f'{COUNT_RUNS} echo "run $n"; exit 1'
