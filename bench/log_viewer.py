@@ -252,20 +252,19 @@ async def seen_at(page: Page, selector: str, timeout_ms: float) -> float:
     return float(await page.evaluate(script, [selector, timeout_ms]))
 
 
-async def viewer_run(context: BrowserContext, base_url: str, build_id: str, lines: int) -> dict:
+async def viewer_run(
+    context: BrowserContext, profile: Path, base_url: str, build_id: str, lines: int
+) -> dict:
     page = await context.new_page()
     await sign_in(page, base_url)
-    idle = {**renderer_memory_mib(PROFILE[0]), "heap": await heap_mib(page)}
+    idle = {**renderer_memory_mib(profile), "heap": await heap_mib(page)}
     await page.goto(f"{base_url}/builds/{build_id}", wait_until="commit")
     first = await seen_at(page, "[data-seq]", 30_000)  # the first lines shown, wherever they are
     last = await seen_at(page, f'[data-seq="{lines}"]', 300_000)
     await asyncio.sleep(1)
-    shown = {**renderer_memory_mib(PROFILE[0]), "heap": await heap_mib(page)}
+    shown = {**renderer_memory_mib(profile), "heap": await heap_mib(page)}
     await page.close()
     return {"first": first / 1000, "last": last / 1000, "idle": idle, "shown": shown}
-
-
-PROFILE: list[Path] = []
 
 
 def script_sizes(page: str) -> dict[str, int]:
@@ -308,17 +307,17 @@ async def main(lines: int) -> None:
         base_url = f"http://127.0.0.1:{port}"
         process = serve(data_dir, port, lines)
         await wait_ready(base_url, process)
-        PROFILE.append(root / "profile")
+        profile = root / "profile"
         async with async_playwright() as playwright:
             context = await playwright.chromium.launch_persistent_context(
-                str(PROFILE[0]),
+                str(profile),
                 executable_path=str(CHROMIUM),
                 args=FLAGS,
                 headless=True,
                 viewport={"width": 1280, "height": 900},
             )
             try:
-                viewer = await viewer_run(context, base_url, build_id, lines)
+                viewer = await viewer_run(context, profile, base_url, build_id, lines)
             finally:
                 await context.close()
         floor = await floor_seconds(base_url, build_id, lines)

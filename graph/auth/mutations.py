@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import strawberry
 from starlette.requests import Request
+from starlette.responses import Response
 from strawberry.types import Info
 
 from domain.auth.commands import CreateApiToken, RevokeApiToken, SignIn
@@ -34,11 +35,19 @@ from graph.permissions import require_role
 from graph.users.types import ApiTokenType, UserType
 
 
+def browser_exchange(info: Info[GraphQLContext, None]) -> tuple[Request, Response] | None:
+    """The HTTP request and response of a browser that asked for the cookie session, if it did."""
+    request, response = info.context.request, info.context.response
+    if wants_cookie(request) and isinstance(request, Request) and response is not None:
+        return request, response
+    return None
+
+
 async def session_payload(info: Info[GraphQLContext, None], session: Session) -> SignInPayload:
     user = await info.context.loaders.user_by_id.load(session.user_id)
     refresh_token: str | None = session.refresh_token
-    request, response = info.context.request, info.context.response
-    if wants_cookie(request) and isinstance(request, Request) and response is not None:
+    if exchange := browser_exchange(info):
+        request, response = exchange
         # A browser: the refresh token goes into an HttpOnly cookie, never into page scripts;
         # the page keeps the binding proof that must come with the cookie.
         max_age = info.context.container.settings.refresh_token_ttl_seconds
@@ -102,10 +111,9 @@ class AuthMutations:
     async def sign_out(
         self, info: Info[GraphQLContext, None], input: SignOutInput
     ) -> SignOutPayload:
-        request, response = info.context.request, info.context.response
-        if wants_cookie(request) and isinstance(request, Request) and response is not None:
+        if exchange := browser_exchange(info):
             # Whatever happens below, this browser's cookie is done with.
-            clear_refresh_cookie(response, request)
+            clear_refresh_cookie(exchange[1], exchange[0])
         try:
             await end_session(info, input.refresh_token)
         except DomainError as error:

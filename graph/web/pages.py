@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
@@ -87,7 +87,7 @@ def mount_dashboard(app: FastAPI, dist: Path) -> None:
     app.mount("/assets", HashedAssets(directory=dist / "assets", check_dir=False), name="assets")
 
     @app.api_route("/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-    async def dashboard(path: str, request: Request) -> Response:
+    async def dashboard(path: str) -> Response:
         if path.split("/", 1)[0] in RESERVED_SEGMENTS:
             return Response(status_code=404)
         return _page(dist, "index.html")

@@ -27,6 +27,18 @@ export function onLiveState(listener: Listener): () => void {
   return () => listeners.delete(listener);
 }
 
+/** Call `listener` each time the socket is back after being down (events may have been missed). */
+export function onReconnected(listener: () => void): () => void {
+  let wasDown = false;
+  return onLiveState((next) => {
+    if (next === "reconnecting") wasDown = true;
+    else if (next === "connected" && wasDown) {
+      wasDown = false;
+      listener();
+    }
+  });
+}
+
 function socketUrl(): string {
   const scheme = window.location.protocol === "https:" ? "wss:" : "ws:";
   return `${scheme}//${window.location.host}/graphql`;

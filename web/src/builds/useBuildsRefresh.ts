@@ -3,7 +3,7 @@
 // saw a build come or go. Bursts make one refresh.
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useSubscription } from "urql";
-import { onLiveState } from "../api/live";
+import { onReconnected } from "../api/live";
 import { ToolsLiveSubscription } from "./documents";
 
 const REFRESH_DELAY_MS = 300;
@@ -53,16 +53,7 @@ export function useBuildsRefresh(): BuildsRefresh {
     if (changed) requestRefresh();
   }, [data, requestRefresh]);
 
-  useEffect(() => {
-    let wasDown = false;
-    return onLiveState((state) => {
-      if (state === "reconnecting") wasDown = true;
-      else if (state === "connected" && wasDown) {
-        wasDown = false;
-        requestRefresh();
-      }
-    });
-  }, [requestRefresh]);
+  useEffect(() => onReconnected(requestRefresh), [requestRefresh]);
 
   return { refresh, requestRefresh };
 }

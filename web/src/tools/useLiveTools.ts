@@ -3,7 +3,7 @@
 // uninstalled elsewhere, or one that left or joined the status filter) and asks for a refetch.
 import { useEffect, useRef } from "react";
 import { useSubscription } from "urql";
-import { onLiveState } from "../api/live";
+import { onReconnected } from "../api/live";
 import type { ToolsPageCardFragment } from "../gql/graphql";
 import { ToolsLiveSubscription } from "./documents";
 
@@ -49,14 +49,5 @@ export function useLiveTools(needsRefetch: (tool: ToolsPageCardFragment) => bool
   }, [data, scheduleRefetch]);
 
   // This feed sends no snapshot: after the socket was down, changes may have been missed.
-  useEffect(() => {
-    let wasDown = false;
-    return onLiveState((state) => {
-      if (state === "reconnecting") wasDown = true;
-      else if (state === "connected" && wasDown) {
-        wasDown = false;
-        scheduleRefetch();
-      }
-    });
-  }, [scheduleRefetch]);
+  useEffect(() => onReconnected(scheduleRefetch), [scheduleRefetch]);
 }
