@@ -42,7 +42,7 @@ from domain.builds.model import Build, BuildStatus, BuildTrigger, LogLine, LogSt
 from domain.tools.model import Tool
 from graph.node import to_global_id
 from graph.web.pages import PACKAGED_DIST
-from infra.bootstrap import build_container, prepare_database
+from infra.bootstrap import bootstrap, prepare_database
 from infra.settings import Settings
 from tests.e2e.browser.chromium import CHROMIUM, FLAGS
 
@@ -65,15 +65,15 @@ def line_text(n: int) -> str:
 
 async def seed(settings: Settings, lines: int) -> str:
     """A finished build with `lines` log lines; returns its global id."""
-    container = build_container(settings)
+    application = bootstrap(settings)
     try:
-        await prepare_database(container)
+        await prepare_database(application)
         now = datetime.now(UTC)
         tool = Tool("bench-viewer", "https://example.invalid/x.git", "main", None, 29999, now, now)
         build = Build(tool.id, 1, BuildTrigger.INSTALL, "main", now)
         for status in (BuildStatus.CLONING, BuildStatus.BUILDING, BuildStatus.STARTING):
             build.advance(status, now)
-        async with container.unit_of_work() as uow:
+        async with application.unit_of_work() as uow:
             await uow.tools.add(tool)
             await uow.builds.add(build)
             await uow.commit()
@@ -82,18 +82,18 @@ async def seed(settings: Settings, lines: int) -> str:
                 LogLine(n, LogStream.STDOUT, now, line_text(n))
                 for n in range(start, min(start + BATCH, lines + 1))
             ]
-            async with container.unit_of_work() as uow:
+            async with application.unit_of_work() as uow:
                 await uow.build_logs.append(build.id, batch)
                 await uow.builds.record_log_progress(build.id, batch[-1].seq, 0)
                 await uow.commit()
-        async with container.unit_of_work() as uow:
+        async with application.unit_of_work() as uow:
             stored = await uow.builds.get(build.id)
             assert stored is not None
             stored.succeed(datetime.now(UTC))
             await uow.builds.save(stored)
             await uow.commit()
     finally:
-        await container.close()
+        await application.close()
     return str(to_global_id("Build", build.id))
 
 

@@ -16,7 +16,7 @@ from graph.no_store import NoStoreGraphQL
 from graph.router import graphql_router
 from graph.schema import build_schema, hardened_extensions
 from graph.web.pages import dist_dir, mount_dashboard, mount_graphiql
-from infra.bootstrap import build_container, create_admin_from_environment, prepare_database
+from infra.bootstrap import bootstrap, create_admin_from_environment, prepare_database
 from infra.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -29,16 +29,16 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        container = build_container(settings)
+        application = bootstrap(settings)
         try:
             if not prepared:
-                await prepare_database(container)
-                await create_admin_from_environment(container)
-            await container.sessions.prepare()
-            await container.events.start()
-            await container.report_network_mode()
-            container.start_background_work()
-            app.state.container = container
+                await prepare_database(application)
+                await create_admin_from_environment(application)
+            await application.services.sessions.prepare()
+            await application.events.start()
+            await application.report_network_mode()
+            application.start_background_work()
+            app.state.application = application
             app.state.live = live
             yield
         finally:
@@ -46,7 +46,7 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
             try:
                 await live.close_all()
             finally:
-                await container.close()
+                await application.close()
 
     app = FastAPI(
         title="MACHETE", lifespan=lifespan, docs_url=None, redoc_url=None, openapi_url=None
@@ -77,7 +77,7 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
     @app.get("/readyz")
     async def readyz(request: Request) -> JSONResponse:
         """Ready to serve: the database answers."""
-        reachable = await request.app.state.container.system.database_reachable()
+        reachable = await request.app.state.application.services.system.database_reachable()
         status = 200 if reachable else 503
         return JSONResponse(
             {"status": "ok" if reachable else "unavailable", "database": reachable},

@@ -1,4 +1,4 @@
-"""The context: the container and the caller's credentials.
+"""The context: the services and the caller's credentials.
 
 Strawberry builds it once per WebSocket *connection*, so it caches nothing itself: DataLoaders
 and the authenticated viewer live in the per-operation state (`graph.operation`).
@@ -20,7 +20,7 @@ from graph.operation import current_operation
 
 if TYPE_CHECKING:
     from graph.live.connections import LiveConnection, LiveConnections
-    from infra.bootstrap import Container
+    from infra.bootstrap import Application
 
 BEARER_PREFIX = "bearer "
 
@@ -35,13 +35,14 @@ def bearer_from_header(value: object) -> str | None:
 class GraphQLContext(BaseContext):
     def __init__(
         self,
-        container: Container,
+        application: Application,
         bearer: str | None,
         malformed_auth: bool,
         live: LiveConnections | None = None,
     ) -> None:
         super().__init__()
-        self.container = container
+        self.application = application
+        self.services = application.services
         self.bearer = bearer
         self.malformed_auth = malformed_auth
         self.live = live
@@ -56,11 +57,11 @@ class GraphQLContext(BaseContext):
 
     @property
     def loaders(self) -> Loaders:
-        return current_operation(self.container).loaders
+        return current_operation(self.services).loaders
 
     @property
     def client_address(self) -> str | None:
-        return client_address(self.request, self.container.settings.trusted_proxy_addresses)
+        return client_address(self.request, self.application.settings.trusted_proxy_addresses)
 
     async def viewer(self) -> User | None:
         """The signed-in user, None when anonymous; raises `Unauthenticated` for bad credentials."""
@@ -68,8 +69,8 @@ class GraphQLContext(BaseContext):
             raise Unauthenticated("The Authorization header must be `Bearer <token>`.")
         if self.bearer is None:
             return None
-        state = current_operation(self.container)
+        state = current_operation(self.services)
         if not state.viewer_known:
-            state.viewer = await self.container.authenticator.authenticate(self.bearer)
+            state.viewer = await self.services.authenticator.authenticate(self.bearer)
             state.viewer_known = True
         return state.viewer

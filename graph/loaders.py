@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Awaitable, Callable, Iterable
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from strawberry.dataloader import DataLoader
 
 from domain.builds.model import Build
+from domain.services import Services
 from domain.tools.model import Tool
 from domain.users.model import User
-
-if TYPE_CHECKING:
-    from infra.bootstrap import Container
-
 
 T = TypeVar("T")
 
@@ -30,16 +27,16 @@ def keyed_loader(
 
 
 class Loaders:
-    def __init__(self, container: Container) -> None:
+    def __init__(self, services: Services) -> None:
         self.user_by_id: DataLoader[uuid.UUID, User | None] = keyed_loader(
-            container.users.users_by_ids, lambda user: user.id
+            services.users.users_by_ids, lambda user: user.id
         )
         self.tool_by_id: DataLoader[uuid.UUID, Tool | None] = keyed_loader(
-            container.tools.tools_by_ids, lambda tool: tool.id
+            services.tools.tools_by_ids, lambda tool: tool.id
         )
         self.build_by_id: DataLoader[uuid.UUID, Build | None] = keyed_loader(
-            container.builds.builds_by_ids, lambda build: build.id
+            services.builds.builds_by_ids, lambda build: build.id
         )
         self.latest_build_by_tool_id: DataLoader[uuid.UUID, Build | None] = keyed_loader(
-            container.builds.latest_for_tools, lambda build: build.tool_id
+            services.builds.latest_for_tools, lambda build: build.tool_id
         )

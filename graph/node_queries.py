@@ -22,7 +22,7 @@ async def resolve_api_token(
     decoded = from_global_id(global_id)
     if decoded is None:
         return None
-    token = await info.context.container.api_tokens.get(viewer, decoded[1])
+    token = await info.context.services.api_tokens.get(viewer, decoded[1])
     return ApiTokenType.from_domain(token) if token else None
 
 

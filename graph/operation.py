@@ -10,15 +10,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from strawberry.extensions import SchemaExtension
 
+from domain.services import Services
 from domain.users.model import User
 from graph.loaders import Loaders
-
-if TYPE_CHECKING:
-    from infra.bootstrap import Container
 
 
 @dataclass
@@ -31,25 +28,25 @@ class OperationState:
 _current: ContextVar[OperationState | None] = ContextVar("machete_operation", default=None)
 
 
-def current_operation(container: Container) -> OperationState:
+def current_operation(services: Services) -> OperationState:
     state = _current.get()
     if state is None:
         # Outside an operation (never in a resolver): a throwaway state, cached nowhere.
-        return OperationState(Loaders(container))
+        return OperationState(Loaders(services))
     return state
 
 
-def refresh_loaders(container: Container) -> None:
+def refresh_loaders(services: Services) -> None:
     """Forget what this operation's loaders cached (a subscription, before its next item)."""
     state = _current.get()
     if state is not None:
-        state.loaders = Loaders(container)
+        state.loaders = Loaders(services)
 
 
 class PerOperationState(SchemaExtension):
     def on_operation(self) -> Iterator[None]:
-        container = self.execution_context.context.container
-        token = _current.set(OperationState(Loaders(container)))
+        services = self.execution_context.context.services
+        token = _current.set(OperationState(Loaders(services)))
         try:
             yield
         finally:

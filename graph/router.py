@@ -21,15 +21,15 @@ from infra.settings import Settings
 
 
 async def context_for(connection: HTTPConnection, live: LiveConnections) -> GraphQLContext:
-    container = connection.app.state.container
+    application = connection.app.state.application
     if isinstance(connection, Request):
         header = connection.headers.get("authorization")
         bearer = bearer_from_header(header)
         return GraphQLContext(
-            container, bearer, malformed_auth=header is not None and bearer is None, live=live
+            application, bearer, malformed_auth=header is not None and bearer is None, live=live
         )
     # WebSocket: credentials arrive later, in `connection_init` (see on_ws_connect).
-    return GraphQLContext(container, None, malformed_auth=False, live=live)
+    return GraphQLContext(application, None, malformed_auth=False, live=live)
 
 
 class MacheteGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
@@ -54,7 +54,7 @@ class MacheteGraphQLRouter(GraphQLRouter[GraphQLContext, None]):
         if bearer is None:
             raise ConnectionRejectionError()
         try:
-            user, credential = await context.container.authenticator.verify(bearer)
+            user, credential = await context.services.authenticator.verify(bearer)
         except Unauthenticated:
             raise ConnectionRejectionError() from None
         if context.live_connection is not None:

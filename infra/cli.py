@@ -21,7 +21,7 @@ from domain.users.model import Role
 from infra.bootstrap import (
     DatabaseNotMigrated,
     InvalidAdminSettings,
-    build_container,
+    bootstrap,
     create_admin_from_environment,
     prepare_database,
 )
@@ -112,18 +112,18 @@ def worker() -> None:
 
 async def _preflight(settings: Settings) -> str | None:
     try:
-        container = build_container(settings)
+        application = bootstrap(settings)
     except ValueError as error:  # settings that contradict each other, e.g. the event bus
         return str(error)
     try:
-        await prepare_database(container)
-        await create_admin_from_environment(container)
+        await prepare_database(application)
+        await create_admin_from_environment(application)
     except (DatabaseNotMigrated, InvalidAdminSettings) as error:
         return str(error)
     except (OSError, SQLAlchemyError) as error:
         return f"the database is unreachable ({type(error).__name__})"
     finally:
-        await container.close()
+        await application.close()
     return None
 
 
@@ -168,10 +168,10 @@ def admin_create(
 
 
 async def _create_admin(settings: Settings, username: str, email: str, password: str) -> int:
-    container = build_container(settings)
+    application = bootstrap(settings)
     try:
-        await prepare_database(container)
-        user = await container.users.create_user(
+        await prepare_database(application)
+        user = await application.services.users.create_user(
             None, CreateUser(username, email, password, Role.ADMIN)
         )
     except DomainError as error:
@@ -180,7 +180,7 @@ async def _create_admin(settings: Settings, username: str, email: str, password:
             console.print(f"[red]{problem.code.value}:[/red] {problem.message}")
         return 1
     finally:
-        await container.close()
+        await application.close()
     console.print(f"created admin [bold]{user.username}[/bold]")
     return 0
 

@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import asyncpg
 from sqlalchemy.exc import SQLAlchemyError
 
-from infra.bootstrap import Container, DatabaseNotMigrated, build_container, prepare_database
+from infra.bootstrap import Application, DatabaseNotMigrated, bootstrap, prepare_database
 from infra.events.choice import uses_postgres_bus
 from infra.settings import Settings
 
@@ -32,23 +32,23 @@ CANCEL_WAIT_SECONDS = 5.0  # how long a cancelled startup step may take to unwin
 async def work_until_stopped(settings: Settings) -> str | None:
     """Run until SIGTERM or SIGINT; the reason it could not start, if it could not."""
     try:
-        container = build_container(settings)
+        application = bootstrap(settings)
     except ValueError as error:  # settings that contradict each other, e.g. the event bus
         return str(error)
     stop = stop_on_signals()
     started = False
     try:
         try:
-            started = await unless_stopped(stop, _start(container))
+            started = await unless_stopped(stop, _start(application))
         except DatabaseNotMigrated as error:
             return str(error)
         except (OSError, SQLAlchemyError, asyncpg.PostgresError) as error:
             return f"the database is unreachable ({type(error).__name__})"
         if started and not stop.is_set():
-            await _work(container, stop)
+            await _work(application, stop)
     finally:
         # Releases builds in flight to the queue for the next worker to pick up.
-        await close_within_limit(container)
+        await close_within_limit(application)
     if not started:
         logger.info("worker stopped before it had started")
         # A migration cancelled mid-way may still wait on the database in a thread, which the
@@ -57,16 +57,18 @@ async def work_until_stopped(settings: Settings) -> str | None:
     return None
 
 
-async def _start(container: Container) -> None:
-    await prepare_database(container)
-    await container.events.start()
-    await container.report_network_mode()
+async def _start(application: Application) -> None:
+    await prepare_database(application)
+    await application.events.start()
+    await application.report_network_mode()
 
 
-async def _work(container: Container, stop: asyncio.Event) -> None:
-    container.start_background_work()
-    bus = "postgres" if uses_postgres_bus(container.settings) else "in-process"
-    logger.info("worker started: %d slots, event bus: %s", container.worker.concurrency, bus)
+async def _work(application: Application, stop: asyncio.Event) -> None:
+    application.start_background_work()
+    bus = "postgres" if uses_postgres_bus(application.settings) else "in-process"
+    logger.info(
+        "worker started: %d slots, event bus: %s", application.background.worker.concurrency, bus
+    )
     await stop.wait()
     logger.info("worker stopping: running builds go back to the queue (signal again to force)")
 
@@ -105,8 +107,8 @@ async def unless_stopped(stop: asyncio.Event, work: Coroutine[Any, Any, None]) -
     return False
 
 
-async def close_within_limit(container: Container) -> None:
-    closing = asyncio.create_task(container.close())
+async def close_within_limit(application: Application) -> None:
+    closing = asyncio.create_task(application.close())
     done, _ = await asyncio.wait({closing}, timeout=CLOSE_LIMIT_SECONDS)
     if closing in done:
         closing.result()

@@ -1,4 +1,4 @@
-"""Shared fixtures: a migrated database of the kind under test, settings, and the container."""
+"""Shared fixtures: a migrated database of the kind under test, settings, and the application."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete
 
-from infra.bootstrap import Container, build_container
+from infra.bootstrap import Application, bootstrap
 from infra.db.migrate import upgrade_to_head_async
 from infra.db.rows import Base
 from infra.settings import Settings
@@ -78,16 +78,16 @@ def settings(data_dir: Path, migrated_database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def container(settings: Settings) -> AsyncIterator[Container]:
-    container = build_container(settings)
+async def application(settings: Settings) -> AsyncIterator[Application]:
+    application = bootstrap(settings)
     try:
-        yield container
+        yield application
     finally:
         # Every test starts from empty tables; children first, for the foreign keys.
-        async with container.engine.begin() as connection:
+        async with application.database.begin() as connection:
             for table in reversed(Base.metadata.sorted_tables):
                 await connection.execute(delete(table))
-        await container.close()
+        await application.close()
 
 
 @pytest.fixture

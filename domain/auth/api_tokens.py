@@ -51,7 +51,7 @@ class ApiTokenService:
             if token is None or (token.user_id != actor.id and not actor.is_admin):
                 raise NotFound("No API token with this id.", field=("id",))
             if token.revoked_at is None:
-                token.revoked_at = now
+                token.revoke(now)
                 await uow.api_tokens.save(token)
                 await uow.audit.record(
                     AuditEvent("api_token.revoked", now, actor.id, "ApiToken", str(token.id))

@@ -6,9 +6,12 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from domain.entity import Entity
+from domain.events import AccountChanged, SessionEnded
+
 
 @dataclass
-class TokenFamily:
+class TokenFamily(Entity):
     """One sign-in session: every refresh token rotated from it, and their access tokens.
 
     Revocation is recorded here, once, so that a token issued concurrently with a revocation
@@ -23,6 +26,12 @@ class TokenFamily:
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+    def revoke(self, now: datetime) -> None:
+        """The session ends: none of its tokens, refresh or access, works any more."""
+        if self.revoked_at is None:
+            self.revoked_at = now
+        self._record(SessionEnded(self.id))
 
 
 @dataclass
@@ -39,7 +48,7 @@ class RefreshToken:
 
 
 @dataclass
-class ApiToken:
+class ApiToken(Entity):
     user_id: uuid.UUID
     name: str
     token_hash: str
@@ -51,6 +60,10 @@ class ApiToken:
 
     def is_usable(self, now: datetime) -> bool:
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+    def revoke(self, now: datetime) -> None:
+        self.revoked_at = now
+        self._record(AccountChanged(self.user_id))
 
 
 @dataclass(frozen=True)

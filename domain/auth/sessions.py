@@ -108,7 +108,8 @@ class SessionService:
                 raise InvalidToken(INVALID_REFRESH_TOKEN)
             spent = await uow.refresh_tokens.spend(stored.id, now)
             if not spent and not await self._replaced_lost_successor(uow, stored, now):
-                await uow.refresh_tokens.revoke_family(family.id, now)
+                family.revoke(now)
+                await uow.refresh_tokens.revoke_family(family)
                 await uow.audit.record(self._user_event("auth.refresh_token_reused", family))
                 await uow.commit()
                 raise InvalidToken(INVALID_REFRESH_TOKEN)
@@ -151,7 +152,8 @@ class SessionService:
         family = await uow.refresh_tokens.lock_family(family_id) if family_id else None
         if family is None or not family.is_active:
             raise InvalidToken(INVALID_REFRESH_TOKEN)
-        await uow.refresh_tokens.revoke_family(family.id, self._clock.now())
+        family.revoke(self._clock.now())
+        await uow.refresh_tokens.revoke_family(family)
         await uow.audit.record(self._user_event("auth.signed_out", family))
         await uow.commit()
 

@@ -1,4 +1,7 @@
-"""A build of a tool: the job a worker claims, its state machine, and its log lines."""
+"""A build of a tool: the job a worker claims, its state machine, and its log lines.
+
+Each change records `BuildQueued` (while queued: workers wake up) or `BuildChanged`.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
+
+from domain.entity import Entity
+from domain.events import BuildChanged, BuildQueued
 
 
 class BuildStatus(StrEnum):
@@ -71,7 +77,7 @@ class IllegalTransition(RuntimeError):
 
 
 @dataclass
-class Build:
+class Build(Entity):
     tool_id: uuid.UUID
     number: int
     trigger: BuildTrigger
@@ -93,6 +99,30 @@ class Build:
     finished_at: datetime | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
+    @classmethod
+    def queue(
+        cls,
+        tool_id: uuid.UUID,
+        number: int,
+        trigger: BuildTrigger,
+        ref: str | None,
+        now: datetime,
+        *,
+        requested_by_id: uuid.UUID | None = None,
+        idempotency_key: str | None = None,
+    ) -> Build:
+        build = cls(
+            tool_id,
+            number,
+            trigger,
+            ref,
+            now,
+            requested_by_id=requested_by_id,
+            idempotency_key=idempotency_key,
+        )
+        build._changed()
+        return build
+
     @property
     def phase(self) -> BuildPhase:
         return BuildPhase(self.status.value) if self.status.is_active else BuildPhase.STARTING
@@ -103,6 +133,33 @@ class Build:
         self.status = status
         if self.started_at is None and status is not BuildStatus.QUEUED:
             self.started_at = now
+        self._changed()
+
+    def requeue(self, now: datetime) -> None:
+        """Back to the queue with no lease, to start over (its worker is shutting down)."""
+        if self.status is not BuildStatus.QUEUED:
+            self.advance(BuildStatus.QUEUED, now)
+        self._release()
+        self._changed()
+
+    def found_source(self, commit_sha: str, manifest: dict[str, Any]) -> None:
+        self.commit_sha, self.manifest = commit_sha, manifest
+        self._changed()
+
+    def built_image(self, tag: str) -> None:
+        self.image = tag
+        self._changed()
+
+    def reuse_image_of(self, earlier: Build) -> None:
+        """A rollback: run an earlier build's image again, with its commit and manifest."""
+        self.commit_sha, self.image = earlier.commit_sha, earlier.image
+        self.manifest = earlier.manifest
+        self._changed()
+
+    def request_cancel(self, now: datetime) -> None:
+        """Its worker stops it within seconds (a queued, unclaimed build is cancelled at once)."""
+        self.cancel_requested_at = now
+        self._record(BuildChanged(self.id))
 
     def fail(self, phase: BuildPhase, code: str, message: str, now: datetime) -> None:
         self._finish(BuildStatus.FAILED, now)
@@ -122,10 +179,15 @@ class Build:
         self.status = status
         self.finished_at = now
         self._release()
+        self._changed()
 
     def _release(self) -> None:
         self.lease_owner = None
         self.lease_expires_at = None
+
+    def _changed(self) -> None:
+        queued = self.status is BuildStatus.QUEUED
+        self._record(BuildQueued(self.id) if queued else BuildChanged(self.id))
 
 
 @dataclass(frozen=True)

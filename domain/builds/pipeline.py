@@ -12,6 +12,7 @@ from domain.builds.model import Build, BuildStatus, BuildTrigger, LogLine
 from domain.builds.progress import BuildProgress
 from domain.clock import Clock
 from domain.errors import DomainError, EngineError, ErrorCode, ValidationFailed
+from domain.events import BuildLogAppended
 from domain.manifest.model import manifest_from_document
 from domain.ports import (
     ContainerEngine,
@@ -122,7 +123,7 @@ class BuildPipeline:
             if progress.launch_attempted:
                 async with self._runtime.lock_for(tool.id):
                     await self._engine.remove_container(container_name(tool.name))
-            ran_before = progress.before is not None and progress.before.current_build_id
+            ran_before = progress.before is not None and progress.before.had_image
             if build.trigger is not BuildTrigger.ROLLBACK and ran_before != build.id:
                 await self._engine.remove_image(image_tag(tool.name, build.number))
         except DomainError as error:
@@ -180,6 +181,7 @@ class BuildPipeline:
         async def store(build_id: uuid.UUID, lines: list[LogLine], total_bytes: int) -> None:
             async with self._uow() as uow:
                 await uow.build_logs.append(build_id, lines)
+                uow.record(BuildLogAppended(build_id, lines[-1].seq))
                 await uow.builds.record_log_progress(build_id, lines[-1].seq, total_bytes)
                 await uow.commit()
 

@@ -11,12 +11,12 @@ from collections.abc import Callable
 
 from domain.builds.log_writer import BuildLogWriter
 from domain.builds.model import Build, BuildPhase, BuildStatus
-from domain.builds.tool_snapshot import Before, health_check, stopped_meanwhile
+from domain.builds.tool_snapshot import Before
 from domain.clock import Clock
 from domain.errors import ErrorCode
 from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.runtime.model import HealthResult
-from domain.tools.model import DesiredState, Tool, ToolSecret, ToolStatus
+from domain.tools.model import Tool, ToolImage, ToolSecret
 
 Change = Callable[[Build, Tool], None]
 
@@ -48,24 +48,24 @@ class BuildProgress:
         def step(build: Build, tool: Tool) -> None:
             if self.before is None:
                 self.before = Before.of(tool)
-            build.advance(status, self._clock.now())
+            now = self._clock.now()
+            build.advance(status, now)
             if status is BuildStatus.STARTING:
-                tool.status = ToolStatus.STARTING
-            elif tool.current_build_id is None:
-                tool.status = ToolStatus.BUILDING
+                tool.starting(now)
+            elif not tool.has_image:
+                tool.building(now)
 
         return (await self._change(step))[1]
 
     async def record_source(self, commit_sha: str, manifest: dict[str, object]) -> None:
         def step(build: Build, tool: Tool) -> None:
-            build.commit_sha = commit_sha
-            build.manifest = manifest
+            build.found_source(commit_sha, manifest)
 
         await self._change(step)
 
     async def record_image(self, tag: str) -> None:
         def step(build: Build, tool: Tool) -> None:
-            build.image = tag
+            build.built_image(tag)
 
         await self._change(step)
 
@@ -75,14 +75,7 @@ class BuildProgress:
         def step(build: Build, tool: Tool) -> None:
             if build.status.is_finished:
                 return  # the reaper ended it meanwhile: it no longer speaks for the tool
-            tool.current_build_id = build.id
-            tool.commit_sha = build.commit_sha
-            tool.manifest = build.manifest
-            if build.ref is not None or tool.ref is None:
-                tool.ref = build.ref
-            if build.manifest:
-                tool.description = build.manifest.get("description")
-                tool.category = build.manifest.get("machete", {}).get("category")
+            tool.run_image(image_of(build, tool), self._clock.now())
 
         await self._change(step)
 
@@ -93,7 +86,7 @@ class BuildProgress:
 
         def step(build: Build, tool: Tool) -> None:
             build.succeed(self._clock.now())
-            tool.status = ToolStatus.STOPPED
+            tool.stop(self._clock.now())
 
         await self._change(step)
 
@@ -106,9 +99,9 @@ class BuildProgress:
         await log.close()
 
         def step(build: Build, tool: Tool) -> None:
+            tool.settle(result.healthy, now)
             if result.healthy:
                 build.succeed(now)
-                tool.status = ToolStatus.RUNNING
             else:
                 detail = result.error or f"HTTP {result.status_code}"
                 build.fail(
@@ -117,13 +110,12 @@ class BuildProgress:
                     f"The tool failed its health check: {detail}",
                     now,
                 )
-                tool.status = ToolStatus.UNHEALTHY
 
         async with self._uow() as uow:
             build, tool = await self._load(uow)
             step(build, tool)
+            await uow.health_checks.add(tool.health_check(result, now))
             await self._save(uow, build, tool)
-            await uow.health_checks.add(health_check(tool.id, now, result))
             await uow.commit()
 
     async def fail(self, log: BuildLogWriter, code: str, message: str) -> None:
@@ -131,12 +123,13 @@ class BuildProgress:
         await log.close()
 
         def step(build: Build, tool: Tool) -> None:
-            build.fail(build.phase, code, message, self._clock.now())
+            now = self._clock.now()
+            build.fail(build.phase, code, message, now)
             before = self.before
-            if self.launch_attempted or before is None or before.current_build_id is None:
-                tool.status = ToolStatus.FAILED
+            if self.launch_attempted or before is None or not before.had_image:
+                tool.fail(now)
             else:
-                tool.status = before.status
+                tool.resume(before.status, now)
 
         await self._change(step)
 
@@ -147,16 +140,15 @@ class BuildProgress:
         def step(build: Build, tool: Tool) -> None:
             if build.status.is_finished:
                 return  # it ended before the cancel arrived: nothing to undo
-            build.cancel(self._clock.now())
+            now = self._clock.now()
+            build.cancel(now)
             before = self.before or Before.of(tool)
             if self.launch_attempted or tool.current_build_id == build.id:
-                before.restore_image(tool)  # its container and image are gone
-            if self.launch_attempted or before.current_build_id is None:
-                tool.status = ToolStatus.STOPPED
-                if not tool.is_being_removed:
-                    tool.desired_state = DesiredState.STOPPED
+                tool.run_image(before.image, now)  # its container and image are gone
+            if self.launch_attempted or not before.had_image:
+                tool.stop(now)
             else:
-                tool.status = before.status
+                tool.resume(before.status, now)
 
         await self._change(step)
 
@@ -166,16 +158,14 @@ class BuildProgress:
         await log.close()
 
         def step(build: Build, tool: Tool) -> None:
-            if build.status is not BuildStatus.QUEUED:
-                build.advance(BuildStatus.QUEUED, self._clock.now())
-            build.lease_owner = None
-            build.lease_expires_at = None
+            now = self._clock.now()
+            build.requeue(now)
             if self.before is not None:
                 if tool.current_build_id == build.id:
                     # It had started: point back at the image the tool ran before, so the
                     # rerun starts from there again.
-                    self.before.restore_image(tool)
-                tool.status = self.before.status
+                    tool.run_image(self.before.image, now)
+                tool.resume(self.before.status, now)
 
         await self._change(step)
 
@@ -188,9 +178,8 @@ class BuildProgress:
         return build, tool
 
     async def _save(self, uow: UnitOfWork, build: Build, tool: Tool) -> None:
-        # Whatever a step sets, a user's stop made during the build wins.
-        stopped_meanwhile(tool)
-        tool.updated_at = self._clock.now()
+        # The tool shows its latest build: every step of it is news about the tool too.
+        tool.touch(self._clock.now())
         await uow.builds.save(build)
         await uow.tools.save(tool)
 
@@ -204,3 +193,17 @@ class BuildProgress:
         if tool is None or build is None:
             raise LookupError(f"build {self._build_id} or its tool is gone")
         return build, tool
+
+
+def image_of(build: Build, tool: Tool) -> ToolImage:
+    """What the tool runs once this build's image is launched."""
+    manifest = build.manifest
+    keeps_ref = build.ref is None and tool.ref is not None
+    return ToolImage(
+        build.id,
+        build.commit_sha,
+        manifest,
+        tool.ref if keeps_ref else build.ref,
+        manifest.get("description") if manifest else tool.description,
+        manifest.get("machete", {}).get("category") if manifest else tool.category,
+    )

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from domain.builds.model import Build, BuildPhase, BuildStatus, LogLine, LogStream
-from domain.builds.tool_snapshot import stopped_meanwhile
 from domain.clock import Clock
 from domain.errors import ErrorCode
+from domain.events import BuildLogAppended
 from domain.ports import UnitOfWorkFactory
-from domain.tools.model import ToolStatus
 
 INTERRUPTED_MESSAGE = "The worker running this build stopped before it finished."
 
@@ -43,11 +42,11 @@ class BuildRecovery:
             text = f"Build failed [{ErrorCode.INTERRUPTED}]: {INTERRUPTED_MESSAGE}"
             seq = build.log_line_count + 1
             await uow.build_logs.append(build.id, [LogLine(seq, LogStream.SYSTEM, now, text)])
+            uow.record(BuildLogAppended(build.id, seq))
             size = build.log_bytes + len(text.encode())
             await uow.builds.record_log_progress(build.id, seq, size)
             if tool is not None and (phase is BuildPhase.STARTING or not tool.has_image):
-                tool.status, tool.updated_at = ToolStatus.FAILED, now
-                stopped_meanwhile(tool)
+                tool.fail(now)
                 await uow.tools.save(tool)
             await uow.commit()
         return build

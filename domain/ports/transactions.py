@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Protocol, Self
 
+from domain.events import Event
 from domain.ports.accounts import (
     ApiTokenRepository,
     AuditLog,
@@ -41,6 +42,10 @@ class UnitOfWork(Protocol):
         tb: TracebackType | None,
     ) -> None: ...
     async def commit(self) -> None: ...
+    def record(self, event: Event) -> None:
+        """Publish `event` after commit: for a change stored without its entity (log lines,
+        a lease); repositories hand over what the entities they store recorded themselves."""
+        ...
 
 
 class UnitOfWorkFactory(Protocol):

@@ -11,7 +11,7 @@ from domain.errors import DomainError, ErrorCode, NotFound
 from domain.ports import BuildSignals, ContainerEngine, UnitOfWork, UnitOfWorkFactory
 from domain.tools import access
 from domain.tools.commands import RequestBuild, Rollback
-from domain.tools.model import DesiredState, Tool, ToolStatus
+from domain.tools.model import Tool
 from domain.tools.policy import ToolPolicy
 from domain.tools.source import validate_source
 from domain.users.model import User
@@ -77,8 +77,7 @@ class BuildRequests:
                     field=("buildId",),
                 )
             build = await self._queue(uow, actor, tool, BuildTrigger.ROLLBACK, target.ref, None)
-            build.commit_sha, build.image = target.commit_sha, target.image
-            build.manifest = target.manifest
+            build.reuse_image_of(target)
             await uow.builds.save(build)
             await uow.commit()
         self._signals.build_queued()
@@ -104,7 +103,7 @@ class BuildRequests:
             )
         now = self._clock.now()
         number = await uow.builds.next_number(tool.id)
-        build = Build(
+        build = Build.queue(
             tool.id,
             number,
             trigger,
@@ -115,7 +114,7 @@ class BuildRequests:
         )
         await uow.builds.add(build)
         # Asking for a build is asking for it to run.
-        tool.desired_state, tool.updated_at = DesiredState.RUNNING, now
+        tool.want_running(now)
         await uow.tools.save(tool)
         action = f"tool.{trigger.value.lower()}_requested"
         await uow.audit.record(access.event(actor, action, tool, now, build=number))
@@ -143,8 +142,8 @@ class BuildRequests:
                 await uow.builds.save(build)
                 await uow.tools.save(tool)
             else:
-                await uow.builds.request_cancel(build.id, now)
-                build.cancel_requested_at = now
+                build.request_cancel(now)
+                await uow.builds.request_cancel(build)
             await uow.audit.record(
                 access.event(actor, "build.cancel_requested", tool, now, build=build.number)
             )
@@ -157,8 +156,7 @@ class BuildRequests:
     def _cancel_queued(build: Build, tool: Tool, now: datetime) -> None:
         build.cancel(now)
         if not tool.has_image and not tool.is_being_removed:
-            tool.status, tool.desired_state = ToolStatus.STOPPED, DesiredState.STOPPED
-            tool.updated_at = now
+            tool.stop(now)
 
 
 async def locked_tool(uow: UnitOfWork, tool_id: uuid.UUID) -> Tool:

@@ -33,8 +33,7 @@ class ToolConfiguration:
             raise ValidationFailed(problems)
         async with self._uow() as uow:
             tool = await self._locked(uow, tool_id)
-            tool.environment = dict(environment)
-            tool.updated_at = self._clock.now()
+            tool.set_environment(environment, self._clock.now())
             await uow.tools.save(tool)
             keys = sorted(environment)
             await uow.audit.record(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 
+from domain.clock import Clock
 from domain.errors import DomainError, EngineError, ErrorCode
 from domain.manifest.model import manifest_from_document
 from domain.ports import ContainerEngine, UnitOfWorkFactory
@@ -19,8 +20,11 @@ MAX_REVIVAL_FAILURES = 3
 
 
 class ContainerKeeper:
-    def __init__(self, uow: UnitOfWorkFactory, engine: ContainerEngine, runtime: ToolRuntime):
+    def __init__(
+        self, uow: UnitOfWorkFactory, engine: ContainerEngine, runtime: ToolRuntime, clock: Clock
+    ) -> None:
         self._uow = uow
+        self._clock = clock
         self._engine = engine
         self._runtime = runtime
         self._failures: dict[uuid.UUID, int] = {}
@@ -110,6 +114,6 @@ class ContainerKeeper:
         async with self._uow() as uow:
             current = await uow.tools.lock(tool.id)
             if current is not None and current.status in SETTLED:
-                current.status = ToolStatus.FAILED
+                current.fail(self._clock.now())
                 await uow.tools.save(current)
                 await uow.commit()

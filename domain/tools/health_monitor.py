@@ -9,7 +9,7 @@ from domain.clock import Clock
 from domain.errors import DomainError
 from domain.ports import UnitOfWorkFactory
 from domain.runtime.model import HealthResult
-from domain.tools.model import HealthCheck, Tool, ToolStatus
+from domain.tools.model import Tool, ToolStatus
 from domain.tools.runtime import ToolRuntime
 
 logger = logging.getLogger(__name__)
@@ -56,21 +56,11 @@ class HealthMonitor:
             current = await uow.tools.lock(tool.id)
             if current is None:
                 return result
-            await uow.health_checks.add(
-                HealthCheck(
-                    tool_id=tool.id,
-                    checked_at=now,
-                    healthy=result.healthy,
-                    status_code=result.status_code,
-                    latency_ms=result.latency_ms,
-                    error=result.error,
-                )
-            )
+            await uow.health_checks.add(current.health_check(result, now))
             await uow.health_checks.prune(tool.id, self._history_size)
             stuck = self._stuck_starting(current) and not await uow.builds.active_for_tool(tool.id)
             if current.status in MONITORED or stuck:
-                current.status = ToolStatus.RUNNING if result.healthy else ToolStatus.UNHEALTHY
-                current.updated_at = now
-                await uow.tools.save(current)
+                current.settle(result.healthy, now)
+            await uow.tools.save(current)
             await uow.commit()
         return result

@@ -105,18 +105,17 @@ class ToolInstaller:
             port = allocate_host_port(
                 await uow.tools.used_host_ports(), self._ports, self._policy.port_range
             )
-            tool = Tool(
+            tool = Tool.install(
                 name=name,
                 repo_url=display_url(source.repo_url),
                 ref=source.ref,
                 subdir=source.subdir,
                 host_port=port,
-                created_at=now,
-                updated_at=now,
-                environment=dict(command.environment),
+                environment=command.environment,
                 created_by_id=actor.id,
+                now=now,
             )
-            build = Build(
+            build = Build.queue(
                 tool.id,
                 1,
                 BuildTrigger.INSTALL,

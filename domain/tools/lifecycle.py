@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, NotFound
@@ -12,7 +14,7 @@ from domain.runtime.model import container_name
 from domain.tools import access
 from domain.tools.build_requests import BuildRequests, locked_tool
 from domain.tools.containers import ContainerKeeper
-from domain.tools.model import DesiredState, Tool, ToolStatus
+from domain.tools.model import Tool, ToolStatus
 from domain.tools.runtime import ToolRuntime
 from domain.users.model import User
 
@@ -27,6 +29,7 @@ class ToolLifecycle:
         runtime: ToolRuntime,
         files: ToolFiles,
         builds: BuildRequests,
+        containers: ContainerKeeper,
         background: BackgroundTasks,
         clock: Clock,
     ) -> None:
@@ -37,7 +40,7 @@ class ToolLifecycle:
         self._builds = builds
         self._background = background
         self._clock = clock
-        self._containers = ContainerKeeper(uow, engine, runtime)
+        self._containers = containers
 
     async def start(self, actor: User, tool_id: uuid.UUID) -> Tool:
         """Start a fresh container (so current variables and secrets apply); its health is
@@ -49,11 +52,11 @@ class ToolLifecycle:
         return tool
 
     async def _start_locked(self, actor: User, tool_id: uuid.UUID) -> Tool:
-        tool = await self._set_state(actor, tool_id, DesiredState.RUNNING, ToolStatus.STARTING)
+        tool = await self._change(actor, tool_id, "tool.started", Tool.start)
         try:
             await self._containers.relaunch(tool)
         except DomainError:
-            await self._set_status(tool.id, ToolStatus.FAILED, only_if=ToolStatus.STARTING)
+            await self._settle(tool.id, healthy=None)
             raise
         return tool
 
@@ -61,7 +64,7 @@ class ToolLifecycle:
         """Record the wish first, so nothing (a build, the reconciler) starts it meanwhile."""
         access.require_operator(actor)
         async with self._runtime.lock_for(tool_id):
-            tool = await self._set_state(actor, tool_id, DesiredState.STOPPED, ToolStatus.STOPPED)
+            tool = await self._change(actor, tool_id, "tool.stopped", Tool.stop)
             await self._engine.stop_container(container_name(tool.name))
         return tool
 
@@ -80,37 +83,32 @@ class ToolLifecycle:
         except NotFound:
             return  # uninstalled meanwhile
         try:
-            result = await self._runtime.wait_until_healthy(tool)
-            status = ToolStatus.RUNNING if result.healthy else ToolStatus.UNHEALTHY
+            healthy: bool | None = (await self._runtime.wait_until_healthy(tool)).healthy
         except DomainError:
-            status = ToolStatus.FAILED
-        await self._set_status(tool_id, status, only_if=ToolStatus.STARTING)
+            healthy = None
+        await self._settle(tool_id, healthy)
 
-    async def _set_status(
-        self, tool_id: uuid.UUID, status: ToolStatus, only_if: ToolStatus
-    ) -> None:
+    async def _settle(self, tool_id: uuid.UUID, healthy: bool | None) -> None:
+        """How the start ended: healthy, unhealthy, or failed (None)."""
         async with self._uow() as uow:
             current = await uow.tools.lock(tool_id)
-            if current is None or current.status is not only_if:
+            if current is None or current.status is not ToolStatus.STARTING:
                 return  # stopped, rebuilt or removed meanwhile: that change wins
-            current.status, current.updated_at = status, self._clock.now()
+            now = self._clock.now()
+            if healthy is None:
+                current.fail(now)
+            else:
+                current.settle(healthy, now)
             await uow.tools.save(current)
             await uow.commit()
 
-    async def _set_state(
-        self, actor: User, tool_id: uuid.UUID, desired: DesiredState, status: ToolStatus
+    async def _change(
+        self, actor: User, tool_id: uuid.UUID, action: str, change: Callable[[Tool, datetime], None]
     ) -> Tool:
         async with self._uow() as uow:
             tool = await locked_tool(uow, tool_id)
-            if desired is DesiredState.RUNNING and not tool.has_image:
-                raise DomainError(
-                    "The tool has never been built successfully; nothing to start.",
-                    code=ErrorCode.CONFLICT,
-                )
-            tool.desired_state, tool.status = desired, status
-            tool.updated_at = self._clock.now()
+            change(tool, self._clock.now())
             await uow.tools.save(tool)
-            action = "tool.started" if desired is DesiredState.RUNNING else "tool.stopped"
             await uow.audit.record(access.event(actor, action, tool, tool.updated_at))
             await uow.commit()
         return tool
@@ -127,7 +125,8 @@ class ToolLifecycle:
         if not keep_data:
             await asyncio.to_thread(self._files.remove, tool.name)
         async with self._uow() as uow:
-            await uow.tools.delete(tool.id)
+            tool.forget()
+            await uow.tools.delete(tool)
             now = self._clock.now()
             await uow.audit.record(
                 access.event(actor, "tool.uninstalled", tool, now, kept_data=keep_data)
@@ -141,7 +140,7 @@ class ToolLifecycle:
             tool = await uow.tools.lock(tool_id)
             if tool is None:
                 raise NotFound("No tool with this id.", field=("id",))
-            tool.desired_state, tool.updated_at = DesiredState.REMOVED, self._clock.now()
+            tool.mark_removed(self._clock.now())
             await uow.tools.save(tool)
             await uow.commit()
         return tool

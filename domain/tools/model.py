@@ -1,37 +1,52 @@
-"""A tool: where its source lives, what should run, and what was last seen running."""
+"""A tool: where its source lives, what should run, and what was last seen running.
+
+The tool owns its state: its status moves only through the methods below, along the table in
+`domain/tools/status.py`, and each change records a `ToolChanged` for its unit of work.
+"""
 
 from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import StrEnum
 from typing import Any
 
+from domain.entity import Entity
+from domain.errors import DomainError, ErrorCode
+from domain.events import ToolChanged
+from domain.runtime.model import HealthResult
 from domain.tools.appearance import safe_color, safe_icon, ui_section
+from domain.tools.status import DesiredState, IllegalToolTransition, ToolStatus, can_move
+
+# The status types live with the state machine's table; callers may find them here too.
+__all__ = [
+    "REPO_URL_SECRET",
+    "DesiredState",
+    "HealthCheck",
+    "Tool",
+    "ToolImage",
+    "ToolSecret",
+    "ToolStatus",
+]
 
 REPO_URL_SECRET = "machete.repo_url"
 """A credential-bearing repository URL is kept encrypted under this (non-variable) name."""
 
 
-class ToolStatus(StrEnum):
-    PENDING = "PENDING"
-    BUILDING = "BUILDING"
-    STARTING = "STARTING"
-    RUNNING = "RUNNING"
-    UNHEALTHY = "UNHEALTHY"
-    STOPPED = "STOPPED"
-    FAILED = "FAILED"
+@dataclass(frozen=True)
+class ToolImage:
+    """What a tool runs: a build's image, and what that build brought along."""
 
-
-class DesiredState(StrEnum):
-    RUNNING = "RUNNING"
-    STOPPED = "STOPPED"
-    REMOVED = "REMOVED"  # being uninstalled: nothing new may start or be queued
+    build_id: uuid.UUID | None
+    commit_sha: str | None = None
+    manifest: dict[str, Any] | None = None
+    ref: str | None = None
+    description: str | None = None
+    category: str | None = None
 
 
 @dataclass
-class Tool:
+class Tool(Entity):
     name: str
     repo_url: str
     ref: str | None
@@ -50,6 +65,34 @@ class Tool:
     environment: dict[str, str] = field(default_factory=dict)
     created_by_id: uuid.UUID | None = None
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    @classmethod
+    def install(
+        cls,
+        *,
+        name: str,
+        repo_url: str,
+        ref: str | None,
+        subdir: str | None,
+        host_port: int,
+        environment: dict[str, str],
+        created_by_id: uuid.UUID | None,
+        now: datetime,
+    ) -> Tool:
+        """A newly installed tool: PENDING until its first build moves it."""
+        tool = cls(
+            name=name,
+            repo_url=repo_url,
+            ref=ref,
+            subdir=subdir,
+            host_port=host_port,
+            created_at=now,
+            updated_at=now,
+            environment=dict(environment),
+            created_by_id=created_by_id,
+        )
+        tool._record(ToolChanged(tool.id))
+        return tool
 
     @property
     def url(self) -> str:
@@ -75,6 +118,112 @@ class Tool:
     @property
     def is_being_removed(self) -> bool:
         return self.desired_state is DesiredState.REMOVED
+
+    # --- what it runs -----------------------------------------------------------------------
+
+    @property
+    def image(self) -> ToolImage:
+        return ToolImage(
+            self.current_build_id,
+            self.commit_sha,
+            self.manifest,
+            self.ref,
+            self.description,
+            self.category,
+        )
+
+    def run_image(self, image: ToolImage, now: datetime) -> None:
+        """From now on the tool runs this image (a build launched it, or put it back)."""
+        self.current_build_id, self.commit_sha = image.build_id, image.commit_sha
+        self.manifest, self.ref = image.manifest, image.ref
+        self.description, self.category = image.description, image.category
+        self.touch(now)
+
+    def set_environment(self, environment: dict[str, str], now: datetime) -> None:
+        self.environment = dict(environment)
+        self.touch(now)
+
+    # --- what should run --------------------------------------------------------------------
+
+    def want_running(self, now: datetime) -> None:
+        """Asking for a build is asking for the tool to run."""
+        self.desired_state = DesiredState.RUNNING
+        self.touch(now)
+
+    def start(self, now: datetime) -> None:
+        if not self.has_image:
+            raise DomainError(
+                "The tool has never been built successfully; nothing to start.",
+                code=ErrorCode.CONFLICT,
+            )
+        self.desired_state = DesiredState.RUNNING
+        self._move(ToolStatus.STARTING, now)
+
+    def stop(self, now: datetime) -> None:
+        """Stopped, and meant to stay so (a tool being removed stays being removed)."""
+        if not self.is_being_removed:
+            self.desired_state = DesiredState.STOPPED
+        self._move(ToolStatus.STOPPED, now)
+
+    def mark_removed(self, now: datetime) -> None:
+        self.desired_state = DesiredState.REMOVED
+        self.touch(now)
+
+    def forget(self) -> None:
+        """Its records are about to be deleted."""
+        self._record(ToolChanged(self.id))
+
+    # --- what was seen ----------------------------------------------------------------------
+
+    def building(self, now: datetime) -> None:
+        """Its first image is being built."""
+        self._move(ToolStatus.BUILDING, now)
+
+    def starting(self, now: datetime) -> None:
+        self._move(ToolStatus.STARTING, now)
+
+    def settle(self, healthy: bool, now: datetime) -> None:
+        """A health check decided how the started (or running) tool is."""
+        self._move(ToolStatus.RUNNING if healthy else ToolStatus.UNHEALTHY, now)
+
+    def fail(self, now: datetime) -> None:
+        self._move(ToolStatus.FAILED, now)
+
+    def resume(self, status: ToolStatus, now: datetime) -> None:
+        """Put back the status a build found, unless a change since has made that illegal."""
+        target = self._wanted(status)
+        if can_move(self.status, target):
+            self.status = target
+        self.touch(now)
+
+    def health_check(self, result: HealthResult, now: datetime) -> HealthCheck:
+        """A probe's result, to keep in the tool's recent history."""
+        self._record(ToolChanged(self.id))
+        return HealthCheck(
+            tool_id=self.id,
+            checked_at=now,
+            healthy=result.healthy,
+            status_code=result.status_code,
+            latency_ms=result.latency_ms,
+            error=result.error,
+        )
+
+    def touch(self, now: datetime) -> None:
+        """Something the tool shows changed (its latest build's progress, say)."""
+        self.updated_at = now
+        self._record(ToolChanged(self.id))
+
+    def _move(self, status: ToolStatus, now: datetime) -> None:
+        target = self._wanted(status)
+        if not can_move(self.status, target):
+            message = f"Tool {self.name} cannot go from {self.status} to {target}."
+            raise IllegalToolTransition(message)
+        self.status = target
+        self.touch(now)
+
+    def _wanted(self, status: ToolStatus) -> ToolStatus:
+        # A user's stop wins over whatever a build, a start or a check would show.
+        return ToolStatus.STOPPED if self.desired_state is DesiredState.STOPPED else status
 
 
 @dataclass(frozen=True)

@@ -73,8 +73,7 @@ class UserService:
                 raise NotFound("No user with this id.", field=("id",))
             await self._guard_last_admin(uow, user, command)
             now = self._clock.now()
-            self._apply(user, command, new_hash)
-            user.updated_at = now
+            user.change(now, role=command.role, is_active=command.is_active, password_hash=new_hash)
             if new_hash is not None or command.is_active is False:
                 # A new password or a deactivation ends every session of the account.
                 await uow.refresh_tokens.revoke_all_for_user(user.id, now)
@@ -137,15 +136,6 @@ class UserService:
                 "This is the last active admin; make another admin first.",
                 code=ErrorCode.LAST_ADMIN,
             )
-
-    @staticmethod
-    def _apply(user: User, command: UpdateUser, new_hash: str | None) -> None:
-        if command.role is not None:
-            user.role = command.role
-        if command.is_active is not None:
-            user.is_active = command.is_active
-        if new_hash is not None:
-            user.password_hash = new_hash
 
     @staticmethod
     async def _ensure_unique(uow: UnitOfWork, username: str, email: str) -> None:

@@ -50,7 +50,7 @@ async def session_payload(info: Info[GraphQLContext, None], session: Session) ->
         request, response = exchange
         # A browser: the refresh token goes into an HttpOnly cookie, never into page scripts;
         # the page keeps the binding proof that must come with the cookie.
-        max_age = info.context.container.settings.refresh_token_ttl_seconds
+        max_age = info.context.application.settings.refresh_token_ttl_seconds
         set_refresh_cookie(response, request, session.refresh_token, max_age)
         if session.binding is not None:
             response.headers[BINDING_HEADER] = session.binding
@@ -64,13 +64,13 @@ async def session_payload(info: Info[GraphQLContext, None], session: Session) ->
 
 
 async def end_session(info: Info[GraphQLContext, None], refresh_token: str | None) -> None:
-    sessions = info.context.container.sessions
+    sessions = info.context.services.sessions
     if refresh_token is not None:
         await sessions.sign_out(refresh_token)
         return
     bearer = info.context.bearer
     try:
-        _, credential = await info.context.container.authenticator.verify(bearer or "")
+        _, credential = await info.context.services.authenticator.verify(bearer or "")
     except Unauthenticated:
         credential = None
     if credential is None or credential.session_id is None:
@@ -86,7 +86,7 @@ class AuthMutations:
     @strawberry.mutation(description="Exchange a username and password for tokens.")
     async def sign_in(self, info: Info[GraphQLContext, None], input: SignInInput) -> SignInPayload:
         try:
-            session = await info.context.container.sessions.sign_in(
+            session = await info.context.services.sessions.sign_in(
                 SignIn(input.username, input.password),
                 client=info.context.client_address,
                 browser=wants_cookie(info.context.request),
@@ -100,7 +100,7 @@ class AuthMutations:
         self, info: Info[GraphQLContext, None], input: RefreshTokenInput
     ) -> SignInPayload:
         try:
-            session = await info.context.container.sessions.refresh(input.refresh_token)
+            session = await info.context.services.sessions.refresh(input.refresh_token)
         except DomainError as error:
             return SignInPayload(errors=user_errors(error))
         return await session_payload(info, session)
@@ -131,7 +131,7 @@ class AuthMutations:
             return CreateApiTokenPayload(errors=user_errors(refusal))
         command = CreateApiToken(input.name, input.expires_at)
         try:
-            secret, token = await info.context.container.api_tokens.create(actor, command)
+            secret, token = await info.context.services.api_tokens.create(actor, command)
         except DomainError as error:
             return CreateApiTokenPayload(errors=user_errors(error))
         return CreateApiTokenPayload(token=secret, api_token=ApiTokenType.from_domain(token))
@@ -145,7 +145,7 @@ class AuthMutations:
         try:
             if key is None:
                 raise NotFound("No API token with this id.", field=("id",))
-            token = await info.context.container.api_tokens.revoke(actor, RevokeApiToken(key))
+            token = await info.context.services.api_tokens.revoke(actor, RevokeApiToken(key))
         except DomainError as error:
             return RevokeApiTokenPayload(errors=user_errors(error))
         return RevokeApiTokenPayload(api_token=ApiTokenType.from_domain(token))

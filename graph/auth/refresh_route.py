@@ -37,10 +37,10 @@ async def refresh(request: Request) -> JSONResponse:
     token = request.cookies.get(REFRESH_COOKIE)
     if not token:
         return _refusal(401, "INVALID_TOKEN", "Not signed in.")
-    container = request.app.state.container
+    application = request.app.state.application
     try:
         proof = request.headers.get(BINDING_HEADER, "")
-        session = await container.sessions.refresh(token, binding=proof)
+        session = await application.services.sessions.refresh(token, binding=proof)
     except DomainError as error:
         response = _refusal(401, error.code.value, str(error))
         clear_refresh_cookie(response, request)
@@ -50,6 +50,6 @@ async def refresh(request: Request) -> JSONResponse:
         "accessTokenExpiresAt": session.access_token.expires_at.isoformat(),
     }
     response = JSONResponse(body, headers=NO_STORE)
-    max_age = container.settings.refresh_token_ttl_seconds
+    max_age = application.settings.refresh_token_ttl_seconds
     set_refresh_cookie(response, request, session.refresh_token, max_age)
     return response

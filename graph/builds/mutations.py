@@ -19,7 +19,7 @@ class BuildMutations:
         self, info: Info[GraphQLContext, None], input: inputs.CancelBuildInput
     ) -> CancelBuildPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        builds = info.context.container.build_requests
+        builds = info.context.services.build_requests
 
         async def work() -> CancelBuildPayload:
             build = await builds.cancel_build(actor, key(input.id, "Build"))

@@ -45,5 +45,5 @@ class BuildQueries:
             if tool_key is None:
                 raise bad_user_input("`filter.toolId` is not a tool ID.")
         status = DomainBuildStatus(filter.status.value) if filter.status else None
-        builds = await info.context.container.builds.page(limit, cursor, status, tool_key)
+        builds = await info.context.services.builds.page(limit, cursor, status, tool_key)
         return build_connection(builds, limit)

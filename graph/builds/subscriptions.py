@@ -59,7 +59,7 @@ class BuildSubscriptions:
         after_seq = after_seq or 0  # null means from the start, like 0
         if after_seq < 0:
             raise bad_user_input("`afterSeq` must not be negative.")
-        feed = info.context.container.build_log_feed.follow(key, after_seq)
+        feed = info.context.services.build_log_feed.follow(key, after_seq)
         async with aclosing(live_feed(info, feed, BuildLogChunkType.from_domain)) as items:
             async for chunk in items:
                 yield chunk
@@ -71,7 +71,7 @@ class BuildSubscriptions:
         self, info: Info[GraphQLContext, None], build_id: strawberry.ID
     ) -> AsyncGenerator[BuildType, None]:
         key = await build_key(info, build_id)
-        feed = info.context.container.build_status_feed.follow(key)
+        feed = info.context.services.build_status_feed.follow(key)
         async with aclosing(live_feed(info, feed, BuildType.from_domain)) as items:
             async for build in items:
                 yield build

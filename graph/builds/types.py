@@ -88,7 +88,7 @@ class BuildType(Node):
             raise bad_user_input(
                 f"`first` must be 0-{MAX_LOG_LINES_PER_PAGE} and `after` not negative."
             )
-        lines = await info.context.container.builds.log_lines(self.key, after, first)
+        lines = await info.context.services.builds.log_lines(self.key, after, first)
         return [LogLineType.from_domain(line) for line in lines]
 
     @classmethod

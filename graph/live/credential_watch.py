@@ -54,17 +54,17 @@ class CredentialWatch:
             changes.close()
 
     def _subscribe(self) -> EventSubscription:
-        return self._context.container.events.subscribe(self._topics)
+        return self._context.application.events.subscribe(self._topics)
 
     async def _problem(self) -> str | None:
         expires_at = self._credential.expires_at
-        if expires_at is not None and expires_at <= self._context.container.clock.now():
+        if expires_at is not None and expires_at <= self._context.application.clock.now():
             return "The token has expired."
         bearer = self._context.bearer
         if bearer is None:
             return "Signed out."
         try:
-            user = await self._context.container.authenticator.authenticate(bearer)
+            user = await self._context.services.authenticator.authenticate(bearer)
         except Unauthenticated as error:
             return str(error)
         except Exception:
@@ -79,7 +79,7 @@ class CredentialWatch:
         """`check` (an account event, the periodic check or the expiry), `lagged` or `stop`."""
         wait = RECHECK_SECONDS
         if self._credential.expires_at is not None:
-            left = self._credential.expires_at - self._context.container.clock.now()
+            left = self._credential.expires_at - self._context.application.clock.now()
             wait = max(0.0, min(wait, left / timedelta(seconds=1)))
         try:
             async with asyncio.timeout(wait):

@@ -29,7 +29,7 @@ async def live_feed(
         async with aclosing(items):  # type: ignore[type-var]
             async for item in items:
                 # A feed lives long: each item is resolved with loaders that cache nothing old.
-                refresh_loaders(info.context.container)
+                refresh_loaders(info.context.services)
                 yield show(item)
     except FeedLagged as error:
         raise GraphQLError(error.message, extensions={"code": error.code.value}) from None

@@ -15,4 +15,4 @@ class SystemQueries:
         description="The platform's version and whether its database, Docker and git answer.",
     )
     async def system(self, info: Info[GraphQLContext, None]) -> SystemInfoType:
-        return SystemInfoType.from_domain(await info.context.container.system.info())
+        return SystemInfoType.from_domain(await info.context.services.system.info())

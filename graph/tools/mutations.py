@@ -23,7 +23,7 @@ class ToolMutations:
         self, info: Info[GraphQLContext, None], input: inputs.ValidateManifestInput
     ) -> p.ValidateManifestPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        tools = info.context.container.installer
+        tools = info.context.services.installer
 
         async def work() -> p.ValidateManifestPayload:
             plan = await tools.validate_manifest(actor, input.repo_url, input.ref, input.subdir)
@@ -47,7 +47,7 @@ class ToolMutations:
         )
 
         async def work() -> p.InstallToolPayload:
-            tool, build = await info.context.container.installer.install_tool(actor, command)
+            tool, build = await info.context.services.installer.install_tool(actor, command)
             return p.InstallToolPayload(
                 tool=ToolType.from_domain(tool), build=BuildType.from_domain(build)
             )
@@ -61,7 +61,7 @@ class ToolMutations:
         self, info: Info[GraphQLContext, None], input: inputs.SetToolEnvironmentInput
     ) -> p.SetToolEnvironmentPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        configuration = info.context.container.configuration
+        configuration = info.context.services.configuration
         return await tool_payload(
             p.SetToolEnvironmentPayload,
             lambda: configuration.set_environment(
@@ -74,7 +74,7 @@ class ToolMutations:
         self, info: Info[GraphQLContext, None], input: inputs.SetToolSecretInput
     ) -> p.SetToolSecretPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        configuration = info.context.container.configuration
+        configuration = info.context.services.configuration
         return await tool_payload(
             p.SetToolSecretPayload,
             lambda: configuration.set_secret(actor, key(input.id, "Tool"), input.name, input.value),
@@ -85,7 +85,7 @@ class ToolMutations:
         self, info: Info[GraphQLContext, None], input: inputs.DeleteToolSecretInput
     ) -> p.DeleteToolSecretPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        configuration = info.context.container.configuration
+        configuration = info.context.services.configuration
         return await tool_payload(
             p.DeleteToolSecretPayload,
             lambda: configuration.delete_secret(actor, key(input.id, "Tool"), input.name),

@@ -36,7 +36,7 @@ class ToolOperations:
         self, info: Info[GraphQLContext, None], input: inputs.UpdateToolInput
     ) -> p.UpdateToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        builds = info.context.container.build_requests
+        builds = info.context.services.build_requests
 
         async def work() -> p.UpdateToolPayload:
             command = RequestBuild(key(input.id, "Tool"), input.ref, input.idempotency_key)
@@ -50,7 +50,7 @@ class ToolOperations:
         self, info: Info[GraphQLContext, None], input: inputs.RebuildToolInput
     ) -> p.RebuildToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        builds = info.context.container.build_requests
+        builds = info.context.services.build_requests
 
         async def work() -> p.RebuildToolPayload:
             command = RequestBuild(key(input.id, "Tool"), None, input.idempotency_key)
@@ -64,7 +64,7 @@ class ToolOperations:
         self, info: Info[GraphQLContext, None], input: inputs.RollbackToolInput
     ) -> p.RollbackToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        builds = info.context.container.build_requests
+        builds = info.context.services.build_requests
 
         async def work() -> p.RollbackToolPayload:
             command = Rollback(key(input.id, "Tool"), key(input.build_id, "Build", "buildId"))
@@ -78,7 +78,7 @@ class ToolOperations:
         self, info: Info[GraphQLContext, None], input: inputs.ToolIdInput
     ) -> p.StartToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        lifecycle = info.context.container.lifecycle
+        lifecycle = info.context.services.lifecycle
         return await tool_payload(
             p.StartToolPayload, lambda: lifecycle.start(actor, key(input.id, "Tool"))
         )
@@ -88,7 +88,7 @@ class ToolOperations:
         self, info: Info[GraphQLContext, None], input: inputs.ToolIdInput
     ) -> p.StopToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        lifecycle = info.context.container.lifecycle
+        lifecycle = info.context.services.lifecycle
         return await tool_payload(
             p.StopToolPayload, lambda: lifecycle.stop(actor, key(input.id, "Tool"))
         )
@@ -98,7 +98,7 @@ class ToolOperations:
         self, info: Info[GraphQLContext, None], input: inputs.ToolIdInput
     ) -> p.RestartToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        lifecycle = info.context.container.lifecycle
+        lifecycle = info.context.services.lifecycle
         return await tool_payload(
             p.RestartToolPayload, lambda: lifecycle.restart(actor, key(input.id, "Tool"))
         )
@@ -108,7 +108,7 @@ class ToolOperations:
         self, info: Info[GraphQLContext, None], input: inputs.UninstallToolInput
     ) -> p.UninstallToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
-        lifecycle = info.context.container.lifecycle
+        lifecycle = info.context.services.lifecycle
         return await tool_payload(
             p.UninstallToolPayload,
             lambda: lifecycle.uninstall(actor, key(input.id, "Tool"), input.keep_data),

@@ -35,7 +35,7 @@ class ToolQueries:
             raise bad_user_input("Give exactly one of `id` and `name`.")
         if id is not None:
             return await resolve_tool(info, id)
-        tool = await info.context.container.tools.get_by_name(name or "")
+        tool = await info.context.services.tools.get_by_name(name or "")
         return ToolType.from_domain(tool) if tool else None
 
     @strawberry.field(description="Installed tools, oldest first.")
@@ -50,7 +50,7 @@ class ToolQueries:
         limit, cursor = cursor_arguments(first, after)
         filter = filter or ToolFilter()
         status = DomainToolStatus(filter.status.value) if filter.status else None
-        tools = await info.context.container.tools.page(
+        tools = await info.context.services.tools.page(
             limit, cursor, status, filter.category, filter.search
         )
         edges = [

@@ -33,7 +33,7 @@ class ToolSubscriptions:
         self, info: Info[GraphQLContext, None], tool_id: strawberry.ID | None = None
     ) -> AsyncGenerator[ToolType, None]:
         await require_role(info, Role.VIEWER)
-        feeds = info.context.container.tool_status_feed
+        feeds = info.context.services.tool_status_feed
         if tool_id is None:
             feed = feeds.follow_all()
         else:
@@ -77,7 +77,7 @@ class ToolSubscriptions:
                 for line in batch
             ]
 
-        feed = info.context.container.output.follow(key, tail)
+        feed = info.context.services.output.follow(key, tail)
         async with aclosing(live_feed(info, feed, show)) as items:
             async for lines in items:
                 yield lines

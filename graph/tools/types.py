@@ -97,7 +97,7 @@ class ToolType(Node):
         self, info: Info[GraphQLContext, None], first: int | None = None, after: str | None = None
     ) -> BuildConnection:
         limit, cursor = cursor_arguments(first, after)
-        builds = await info.context.container.builds.page(limit, cursor, tool_id=self.key)
+        builds = await info.context.services.builds.page(limit, cursor, tool_id=self.key)
         return build_connection(builds, limit)
 
     @strawberry.field(description="The most recent health checks, newest first.")
@@ -106,7 +106,7 @@ class ToolType(Node):
     ) -> list[HealthCheckType]:
         if last < 0 or last > MAX_HEALTH_CHECKS:
             raise bad_user_input(f"`last` must be between 0 and {MAX_HEALTH_CHECKS}.")
-        checks = await info.context.container.tools.health_checks(self.key, last)
+        checks = await info.context.services.tools.health_checks(self.key, last)
         return [HealthCheckType.from_domain(check) for check in checks]
 
     @strawberry.field(description="Variables set on the tool (secrets are listed apart).")
@@ -115,7 +115,7 @@ class ToolType(Node):
 
     @strawberry.field(description="The tool's secrets: names only, never values.")
     async def secrets(self, info: Info[GraphQLContext, None]) -> list[ToolSecretType]:
-        names = await info.context.container.tools.secret_names(self.key)
+        names = await info.context.services.tools.secret_names(self.key)
         return [ToolSecretType(name=name, is_set=True) for name in names]
 
     @classmethod

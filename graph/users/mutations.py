@@ -24,7 +24,7 @@ class UserMutations:
         actor = await require_role(info, DomainRole.ADMIN)
         command = CreateUser(input.username, input.email, input.password, DomainRole(input.role))
         try:
-            user = await info.context.container.users.create_user(actor, command)
+            user = await info.context.services.users.create_user(actor, command)
         except DomainError as error:
             return CreateUserPayload(errors=user_errors(error))
         return CreateUserPayload(user=UserType.from_domain(user))
@@ -49,7 +49,7 @@ class UserMutations:
             current_password=input.current_password,
         )
         try:
-            user = await info.context.container.users.update_user(actor, command)
+            user = await info.context.services.users.update_user(actor, command)
         except DomainError as error:
             return UpdateUserPayload(errors=user_errors(error))
         return UpdateUserPayload(user=UserType.from_domain(user))

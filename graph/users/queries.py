@@ -50,7 +50,7 @@ class UserQueries:
         except (ValueError, InvalidCursor) as error:
             raise bad_user_input(str(error)) from None
         try:
-            users = await info.context.container.users.list_users(viewer, limit, cursor)
+            users = await info.context.services.users.list_users(viewer, limit, cursor)
         except DomainError as error:
             raise bad_user_input(error.message) from None
         edges = [

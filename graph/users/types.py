@@ -54,7 +54,7 @@ class UserType(Node):
         viewer = await current_viewer(info)
         if viewer is None or viewer.id != self.key:
             return None
-        tokens = await info.context.container.api_tokens.list_for(viewer)
+        tokens = await info.context.services.api_tokens.list_for(viewer)
         return [ApiTokenType.from_domain(token) for token in tokens]
 
     @classmethod

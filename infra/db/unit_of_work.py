@@ -1,6 +1,7 @@
 """One transaction per use case; rolled back unless the service commits.
 
-Repositories note what they change; the events leave only after a successful commit.
+Repositories hand over the events of the entities they store; the events leave only after a
+successful commit.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from domain.events import Event
+from domain.pending_events import PendingEvents
 from domain.ports.events import EventBus
 from infra.db.engine import READ_ONLY_OPTION
-from infra.db.pending_events import PendingEvents
 from infra.db.repositories.audit import SqlAlchemyAuditLog
 from infra.db.repositories.builds import SqlAlchemyBuildLogRepository, SqlAlchemyBuildRepository
 from infra.db.repositories.health import SqlAlchemyHealthCheckRepository
@@ -53,8 +55,8 @@ class SqlAlchemyUnitOfWork:
         self.tools = SqlAlchemyToolRepository(session, pending)
         self.tool_secrets = SqlAlchemyToolSecretRepository(session)
         self.builds = SqlAlchemyBuildRepository(session, pending)
-        self.build_logs = SqlAlchemyBuildLogRepository(session, pending)
-        self.health_checks = SqlAlchemyHealthCheckRepository(session, pending)
+        self.build_logs = SqlAlchemyBuildLogRepository(session)
+        self.health_checks = SqlAlchemyHealthCheckRepository(session)
         return self
 
     async def __aexit__(
@@ -70,6 +72,9 @@ class SqlAlchemyUnitOfWork:
         finally:
             await self._session.close()
             self._session = None
+
+    def record(self, event: Event) -> None:
+        self._pending.add(event)
 
     async def commit(self) -> None:
         assert self._session is not None

@@ -20,6 +20,7 @@ from domain.builds.model import Build
 from domain.builds.pipeline import BuildControl, BuildPipeline
 from domain.builds.recovery import BuildRecovery
 from domain.clock import Clock
+from domain.events import BuildChanged, BuildQueued
 from domain.ports import UnitOfWorkFactory
 
 logger = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ class BuildWorker:
         self,
         uow: UnitOfWorkFactory,
         pipeline: BuildPipeline,
+        recovery: BuildRecovery,
         clock: Clock,
         *,
         concurrency: int,
@@ -46,7 +48,7 @@ class BuildWorker:
     ) -> None:
         self._uow = uow
         self._pipeline = pipeline
-        self._recovery = BuildRecovery(uow, clock)
+        self._recovery = recovery
         self._clock = clock
         self._concurrency = concurrency
         self._lease = timedelta(seconds=lease_seconds)
@@ -121,12 +123,15 @@ class BuildWorker:
         now = self._clock.now()
         async with self._uow() as uow:
             build = await uow.builds.claim_next(self.owner, now, now + self._lease)
+            if build is not None:
+                uow.record(BuildChanged(build.id))
             await uow.commit()
         return build
 
     async def _release_claim(self, build: Build) -> None:
         async with self._uow() as uow:
             await uow.builds.release_claim(build.id, self.owner)
+            uow.record(BuildQueued(build.id))
             await uow.commit()
 
     async def _run(self, build: Build) -> None:

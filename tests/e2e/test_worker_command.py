@@ -159,7 +159,7 @@ def api_settings(url: str, root: Path) -> Settings:
 async def queue_build(url: str, root: Path, repo_url: str) -> Build:
     tool = Tool("queued-elsewhere", repo_url, None, None, 23461, NOW, NOW)
     tool.desired_state = DesiredState.STOPPED
-    build = Build(tool.id, 1, BuildTrigger.INSTALL, None, NOW)
+    build = Build.queue(tool.id, 1, BuildTrigger.INSTALL, None, NOW)
     engine = create_engine(url)
     events = create_event_bus(api_settings(url, root))  # tells the worker on PostgreSQL
     try:

@@ -15,7 +15,7 @@ import uvicorn
 
 from graph.app import create_app
 from graph.live.connections import LiveConnections
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 from infra.settings import Settings
 from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
 from tests.e2e.server import free_port
@@ -44,8 +44,8 @@ class ThreadedServer:
         return f"ws://127.0.0.1:{self.port}/graphql"
 
     @property
-    def container(self) -> Container:
-        return self.app.state.container
+    def application(self) -> Application:
+        return self.app.state.application
 
     @property
     def live(self) -> LiveConnections:
@@ -78,7 +78,7 @@ class ThreadedServer:
         async def read() -> dict[str, Any]:
             return {
                 "tasks": len(asyncio.all_tasks()) - 1,
-                "registrations": self.container.events.registrations,
+                "registrations": self.application.events.registrations,
                 "connections": self.live.count,
                 "feeds": self.live.open_feeds,
             }

@@ -1,4 +1,4 @@
-"""What the container output tests share: busybox containers running a script, waiting for
+"""What the application output tests share: busybox containers running a script, waiting for
 what they print, a tool row to follow, and an engine that counts the lines it reads."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import docker
 
 from domain.runtime.model import ContainerOutput, container_name, labels_for
 from domain.tools.model import Tool
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 from infra.docker.engine import DockerContainerEngine
 
 GUARD_SECONDS = 30  # hang guards, not speed requirements
@@ -27,7 +27,7 @@ def run(
     tty: bool = False,
     restart_policy: str | None = None,
 ) -> str:
-    """Create and start the tool's container running `script`; returns its name."""
+    """Create and start the tool's application running `script`; returns its name."""
     name = container_name(tool)
     host_config = client.api.create_host_config(
         restart_policy={"Name": restart_policy} if restart_policy else None
@@ -45,7 +45,7 @@ def run(
 
 
 async def printed(client: docker.DockerClient, name: str, text: str) -> None:
-    """Wait until the container has printed `text` (asking docker directly)."""
+    """Wait until the application has printed `text` (asking docker directly)."""
     deadline = asyncio.get_running_loop().time() + GUARD_SECONDS
     while text.encode() not in await asyncio.to_thread(client.api.logs, name):
         assert asyncio.get_running_loop().time() < deadline, f"{name} never printed {text!r}"
@@ -63,11 +63,11 @@ async def collect(feed: Feed, count: int) -> list[ContainerOutput]:
     return lines
 
 
-async def add_tool(container: Container, tool_name: str) -> Tool:
+async def add_tool(application: Application, tool_name: str) -> Tool:
     """A tool row for the output feed to look up (nothing else about it is needed)."""
     now = datetime.now(UTC)
     tool = Tool(tool_name, "https://git.example.com/t.git", None, None, 23456, now, now)
-    async with container.unit_of_work() as work:
+    async with application.unit_of_work() as work:
         await work.tools.add(tool)
         await work.commit()
     return tool

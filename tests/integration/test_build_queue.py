@@ -18,7 +18,7 @@ from domain.builds.recovery import BuildRecovery
 from domain.clock import SystemClock
 from domain.errors import ErrorCode
 from domain.tools.model import Tool, ToolStatus
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 from infra.db.engine import create_session_factory
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.worker.build_worker import BuildWorker
@@ -46,14 +46,14 @@ def make_build(tool: Tool, number: int, queued_at: datetime = NOW, **fields: obj
 
 
 @pytest.fixture
-def uow(container: Container):
-    factory = create_session_factory(container.engine)
+def uow(application: Application):
+    factory = create_session_factory(application.database)
     return lambda **_: SqlAlchemyUnitOfWork(factory)
 
 
 @pytest.fixture
-def is_postgres(container: Container) -> bool:
-    return container.engine.dialect.name == "postgresql"
+def is_postgres(application: Application) -> bool:
+    return application.database.dialect.name == "postgresql"
 
 
 async def store(uow, *items: Tool | Build) -> None:
@@ -500,7 +500,9 @@ async def queued_builds(uow, name: str, count: int) -> list[Build]:
 
 
 def new_worker(uow, pipeline: StubPipeline, concurrency: int) -> BuildWorker:
-    return BuildWorker(uow, pipeline, SystemClock(), concurrency=concurrency, lease_seconds=30)  # type: ignore[arg-type]
+    clock = SystemClock()
+    recovery = BuildRecovery(uow, clock)
+    return BuildWorker(uow, pipeline, recovery, clock, concurrency=concurrency, lease_seconds=30)  # type: ignore[arg-type]
 
 
 async def test_the_worker_runs_two_queued_builds_concurrently_and_claims_each_once(uow) -> None:
@@ -617,10 +619,10 @@ class GatedUnitOfWork(SqlAlchemyUnitOfWork):
 
 
 async def test_a_build_claimed_while_the_worker_stops_is_not_cancelled_as_a_user_cancel(
-    container: Container, uow
+    application: Application, uow
 ) -> None:
     builds = await queued_builds(uow, "claimed-during-stop", 2)
-    factory = create_session_factory(container.engine)
+    factory = create_session_factory(application.database)
     gated = type("Gated", (GatedUnitOfWork,), {"held": asyncio.Event(), "gate": asyncio.Event()})
     pipeline = StubPipeline()
 

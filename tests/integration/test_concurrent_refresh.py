@@ -10,19 +10,19 @@ from domain.auth.commands import SignIn
 from domain.errors import InvalidToken, Unauthenticated
 from domain.users.commands import CreateUser
 from domain.users.model import Role
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 
 PASSWORD = "concurrent-passphrase-1"
 
 
-async def test_only_one_of_several_concurrent_refreshes_succeeds(container: Container) -> None:
-    await container.users.create_user(
+async def test_only_one_of_several_concurrent_refreshes_succeeds(application: Application) -> None:
+    await application.services.users.create_user(
         None, CreateUser("racer", "racer@example.com", PASSWORD, Role.VIEWER)
     )
-    session = await container.sessions.sign_in(SignIn("racer", PASSWORD))
+    session = await application.services.sessions.sign_in(SignIn("racer", PASSWORD))
 
     results = await asyncio.gather(
-        *(container.sessions.refresh(session.refresh_token) for _ in range(5)),
+        *(application.services.sessions.refresh(session.refresh_token) for _ in range(5)),
         return_exceptions=True,
     )
 
@@ -34,26 +34,26 @@ async def test_only_one_of_several_concurrent_refreshes_succeeds(container: Cont
     assert all(isinstance(r, InvalidToken) for r in losers) and len(losers) >= 3
     for winner in winners:
         with pytest.raises(InvalidToken):
-            await container.sessions.refresh(winner.refresh_token)
+            await application.services.sessions.refresh(winner.refresh_token)
 
 
 async def test_a_sign_out_racing_a_rotation_revokes_the_rotated_token_too(
-    container: Container,
+    application: Application,
 ) -> None:
-    await container.users.create_user(
+    await application.services.users.create_user(
         None, CreateUser("racer2", "racer2@example.com", PASSWORD, Role.VIEWER)
     )
     for _ in range(10):
-        session = await container.sessions.sign_in(SignIn("racer2", PASSWORD))
+        session = await application.services.sessions.sign_in(SignIn("racer2", PASSWORD))
         rotated, _ = await asyncio.gather(
-            container.sessions.refresh(session.refresh_token),
-            container.sessions.sign_out(session.refresh_token),
+            application.services.sessions.refresh(session.refresh_token),
+            application.services.sessions.sign_out(session.refresh_token),
             return_exceptions=True,
         )
         if isinstance(rotated, BaseException):
             assert isinstance(rotated, InvalidToken)
             continue
         with pytest.raises(InvalidToken):
-            await container.sessions.refresh(rotated.refresh_token)
+            await application.services.sessions.refresh(rotated.refresh_token)
         with pytest.raises(Unauthenticated):
-            await container.authenticator.authenticate(rotated.access_token.token)
+            await application.services.authenticator.authenticate(rotated.access_token.token)

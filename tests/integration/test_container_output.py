@@ -17,7 +17,7 @@ from domain.builds.model import LogStream
 from domain.errors import EngineError, ErrorCode, NotFound
 from domain.runtime.model import ContainerOutput, ImageBuild, container_name
 from domain.tools.model import Tool
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 from infra.db.engine import create_session_factory
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.docker.engine import DockerContainerEngine
@@ -53,7 +53,7 @@ async def image(
     engine: DockerContainerEngine,
     tmp_path_factory: pytest.TempPathFactory,
 ) -> AsyncIterator[str]:
-    """A busybox image (no command of its own: each test's container brings a script)."""
+    """A busybox image (no command of its own: each test's application brings a script)."""
     name = unique_tool_name("output-test")
     tag, labels = tool_build_labels(name)
     context = build_context(tmp_path_factory.mktemp("output"), "")
@@ -169,7 +169,7 @@ async def test_the_feed_ends_when_the_container_stops_or_is_removed(
         await engine.start_container(name)
         feed = engine.follow_output(name, tail=0)
         pending = asyncio.ensure_future(anext(feed))
-        await asyncio.sleep(0.5)  # let it connect before the container goes
+        await asyncio.sleep(0.5)  # let it connect before the application goes
         await engine.remove_container(name)
         with pytest.raises(StopAsyncIteration):
             await pending
@@ -217,9 +217,9 @@ COUNTING_RUN = (
 
 
 async def test_a_tools_output_follows_a_restart_and_a_new_container_then_ends_with_the_tool(
-    client: docker.DockerClient, container: Container, image: str, tool_name: str
+    client: docker.DockerClient, application: Application, image: str, tool_name: str
 ) -> None:
-    uow = create_session_factory(container.engine)
+    uow = create_session_factory(application.database)
     now = datetime.now(UTC)
     tool = Tool(tool_name, "https://git.example.com/t.git", None, None, 23456, now, now)
     async with SqlAlchemyUnitOfWork(uow) as work:
@@ -227,17 +227,19 @@ async def test_a_tools_output_follows_a_restart_and_a_new_container_then_ends_wi
         await work.commit()
     name = run(client, image, tool_name, COUNTING_RUN)
     await printed(client, name, "run 1")
-    feed = container.output.follow(tool.id, 10)
+    feed = application.services.output.follow(tool.id, 10)
     async with asyncio.timeout(GUARD_SECONDS):
         assert [line.text for line in await anext(feed)] == ["run 1"]
-        await container.docker.stop_container(name, timeout_seconds=0)
-        await container.docker.start_container(name)  # the same container: its log goes on
+        await application.resources.docker.stop_container(name, timeout_seconds=0)
+        await application.resources.docker.start_container(
+            name
+        )  # the same application: its log goes on
         assert [line.text for line in await anext(feed)] == ["run 2"]
-        await container.docker.remove_container(name)
-        run(client, image, tool_name, COUNTING_RUN)  # a new container: a new log
+        await application.resources.docker.remove_container(name)
+        run(client, image, tool_name, COUNTING_RUN)  # a new application: a new log
         assert [line.text for line in await anext(feed)] == ["run 1"]
         async with SqlAlchemyUnitOfWork(uow) as work:
-            await work.tools.delete(tool.id)
+            await work.tools.delete(tool)
             await work.commit()
-        await container.docker.remove_container(name)
+        await application.resources.docker.remove_container(name)
         assert [batch async for batch in feed] == []

@@ -63,7 +63,17 @@ def announces_log_lines(payload: str) -> bool:
 
 
 def a_tool(name: str, host_port: int) -> Tool:
-    return Tool(name, f"https://example.invalid/{name}.git", None, None, host_port, NOW, NOW)
+    repo_url = f"https://example.invalid/{name}.git"
+    return Tool.install(
+        name=name,
+        repo_url=repo_url,
+        ref=None,
+        subdir=None,
+        host_port=host_port,
+        environment={},
+        created_by_id=None,
+        now=NOW,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -285,7 +295,7 @@ async def test_the_notify_payload_of_appended_log_lines_holds_no_log_text(
     engine = create_engine(postgres_url)
     sessions = create_session_factory(engine)
     tool = a_tool("quiet", 23457)
-    build = Build(tool.id, 1, BuildTrigger.INSTALL, None, NOW)
+    build = Build.queue(tool.id, 1, BuildTrigger.INSTALL, None, NOW)
     secret_line = "export TOKEN=s3cr3t-build-output"
     try:
         async with raw_listener(postgres_url) as heard:
@@ -296,6 +306,7 @@ async def test_the_notify_payload_of_appended_log_lines_holds_no_log_text(
             async with SqlAlchemyUnitOfWork(sessions, events=bus) as work:
                 lines = [LogLine(seq, LogStream.STDOUT, NOW, secret_line) for seq in (1, 2)]
                 await work.build_logs.append(build.id, lines)
+                work.record(BuildLogAppended(build.id, lines[-1].seq))  # as the pipeline does
                 await work.commit()
             # The first commit's news (the tool, the queued build) may still be on its way.
             payload = await heard.next_matching(announces_log_lines)

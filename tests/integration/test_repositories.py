@@ -9,7 +9,7 @@ import pytest
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
 from domain.errors import ErrorCode, ValidationFailed
 from domain.users.model import Role, User
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 from infra.db.engine import create_session_factory
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -21,8 +21,8 @@ def make_user(name: str, created_at: datetime = NOW, role: Role = Role.VIEWER) -
 
 
 @pytest.fixture
-def uow(container: Container):
-    factory = create_session_factory(container.engine)
+def uow(application: Application):
+    factory = create_session_factory(application.database)
     return lambda **_: SqlAlchemyUnitOfWork(factory)
 
 
@@ -80,7 +80,8 @@ async def test_revoking_a_family_leaves_other_families_alone(uow) -> None:
             await work.refresh_tokens.add(
                 RefreshToken(user.id, fam.id, f"{index:064d}", NOW, NOW + timedelta(days=1))
             )
-        await work.refresh_tokens.revoke_family(family.id, NOW)
+        family.revoke(NOW)
+        await work.refresh_tokens.revoke_family(family)
         await work.commit()
     async with uow() as work:
         assert not await work.refresh_tokens.is_family_active(family.id)

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 from infra.docker.engine import DockerContainerEngine
 from infra.git.source_control import GitPythonSourceControl
 from tests.services import unavailable
@@ -46,18 +46,18 @@ def test_the_git_probe_reports_the_installed_git() -> None:
     assert version is not None and version in output.stdout
 
 
-async def test_system_info_reports_the_database_of_this_run(container: Container) -> None:
-    info = await container.system.info()
+async def test_system_info_reports_the_database_of_this_run(application: Application) -> None:
+    info = await application.services.system.info()
     assert info.version == "1.0.0" and info.mode == "development"
     assert info.database.reachable
-    assert info.database.dialect == container.engine.dialect.name
-    assert info.worker.concurrency == container.settings.worker_concurrency
+    assert info.database.dialect == application.database.dialect.name
+    assert info.worker.concurrency == application.settings.worker_concurrency
     assert info.worker.running_builds == 0
 
 
-async def test_system_info_reports_how_tools_are_networked(container: Container) -> None:
-    info = await container.system.info()
+async def test_system_info_reports_how_tools_are_networked(application: Application) -> None:
+    info = await application.services.system.info()
     if not info.docker.reachable:
         unavailable("Docker")
-    assert info.docker.network_mode == (await container.docker.network_mode()).value
+    assert info.docker.network_mode == (await application.resources.docker.network_mode()).value
     assert info.docker.network_mode in {"bridge", "host"}

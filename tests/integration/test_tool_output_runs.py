@@ -1,4 +1,4 @@
-"""A tool's output across the runs of its container, on the real Docker engine and database:
+"""A tool's output across the runs of its application, on the real Docker engine and database:
 a restart reads only what is new, a crash loop shows each run once, and runs started by hand
 that end alike between two looks are all shown."""
 
@@ -12,7 +12,7 @@ import pytest
 
 from domain.runtime.model import ContainerOutput, ContainerState, ImageBuild, container_name
 from domain.tools.output import ToolOutput
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 from tests.integration.docker_helpers import (
     LineRecorder,
     build_context,
@@ -102,13 +102,13 @@ async def until_printed(feed: Feed, last: str) -> list[ContainerOutput]:
 
 async def test_a_restart_reads_only_the_new_run_not_the_history_before_it(
     client: docker.DockerClient,
-    container: Container,
+    application: Application,
     engine: CountingEngine,
     image: str,
     tool_name: str,
 ) -> None:
-    tool = await add_tool(container, tool_name)
-    output = ToolOutput(container.unit_of_work, engine, container.clock, POLL_SECONDS)
+    tool = await add_tool(application, tool_name)
+    output = ToolOutput(application.unit_of_work, engine, application.clock, POLL_SECONDS)
     name = run(client, image, tool_name, HISTORY_THEN_ONE_LINE)
     await exited(client, name)
     feed = output.follow(tool.id, 1)
@@ -126,16 +126,16 @@ async def test_a_restart_reads_only_the_new_run_not_the_history_before_it(
 
 async def test_a_crash_loop_is_shown_run_by_run_and_no_run_is_read_twice(
     client: docker.DockerClient,
-    container: Container,
+    application: Application,
     engine: CountingEngine,
     image: str,
     tool_name: str,
 ) -> None:
-    tool = await add_tool(container, tool_name)
-    output = ToolOutput(container.unit_of_work, engine, container.clock, POLL_SECONDS)
+    tool = await add_tool(application, tool_name)
+    output = ToolOutput(application.unit_of_work, engine, application.clock, POLL_SECONDS)
     feed = output.follow(tool.id, 10)
     shown = asyncio.ensure_future(until_printed(feed, "run 5"))
-    await until(lambda: len(engine.reads) == 1)  # no container yet: the first run shows whole
+    await until(lambda: len(engine.reads) == 1)  # no application yet: the first run shows whole
     name = run(client, image, tool_name, CRASHING_RUN, restart_policy="unless-stopped")
     lines = await shown
     await feed.aclose()  # type: ignore[attr-defined]
@@ -152,13 +152,13 @@ async def test_a_crash_loop_is_shown_run_by_run_and_no_run_is_read_twice(
 
 async def test_runs_started_by_hand_that_end_alike_between_two_looks_are_all_shown(
     client: docker.DockerClient,
-    container: Container,
+    application: Application,
     engine: CountingEngine,
     image: str,
     tool_name: str,
 ) -> None:
-    tool = await add_tool(container, tool_name)
-    output = ToolOutput(container.unit_of_work, engine, container.clock)  # looks every second
+    tool = await add_tool(application, tool_name)
+    output = ToolOutput(application.unit_of_work, engine, application.clock)  # looks every second
     name = run(client, image, tool_name, QUICK_FAILING_RUN)
     await exited(client, name)
     states = [await engine.container_state(name)]

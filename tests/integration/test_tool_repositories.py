@@ -14,7 +14,7 @@ from domain.errors import ErrorCode, ValidationFailed
 from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, ToolStatus
 from domain.tools.ports_allocation import HostPortTaken
 from domain.users.model import Role, User
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 from infra.db.engine import create_session_factory
 from infra.db.rows import BuildLogLineRow, BuildRow, HealthCheckRow, ToolSecretRow
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
@@ -44,8 +44,8 @@ def make_tool(
 
 
 @pytest.fixture
-def uow(container: Container):
-    factory = create_session_factory(container.engine)
+def uow(application: Application):
+    factory = create_session_factory(application.database)
     return lambda **_: SqlAlchemyUnitOfWork(factory)
 
 
@@ -220,8 +220,10 @@ async def test_running_lists_only_tools_desired_running_with_a_current_build(uow
         assert [tool.name for tool in await work.tools.running()] == ["runs"]
 
 
-async def count_rows(container: Container, column: InstrumentedAttribute, value: uuid.UUID) -> int:
-    async with container.engine.connect() as connection:
+async def count_rows(
+    application: Application, column: InstrumentedAttribute, value: uuid.UUID
+) -> int:
+    async with application.database.connect() as connection:
         query = select(func.count()).select_from(column.class_).where(column == value)
         return int((await connection.execute(query)).scalar_one())
 
@@ -241,35 +243,35 @@ async def populate(uow, tool: Tool) -> list[Build]:
     return builds
 
 
-async def stored(container: Container, tool: Tool, builds: list[Build]) -> dict[str, int]:
+async def stored(application: Application, tool: Tool, builds: list[Build]) -> dict[str, int]:
     return {
-        "builds": await count_rows(container, BuildRow.tool_id, tool.id),
+        "builds": await count_rows(application, BuildRow.tool_id, tool.id),
         "build_log_lines": sum(
-            [await count_rows(container, BuildLogLineRow.build_id, b.id) for b in builds]
+            [await count_rows(application, BuildLogLineRow.build_id, b.id) for b in builds]
         ),
-        "tool_secrets": await count_rows(container, ToolSecretRow.tool_id, tool.id),
-        "health_checks": await count_rows(container, HealthCheckRow.tool_id, tool.id),
+        "tool_secrets": await count_rows(application, ToolSecretRow.tool_id, tool.id),
+        "health_checks": await count_rows(application, HealthCheckRow.tool_id, tool.id),
     }
 
 
 async def test_deleting_a_tool_deletes_its_builds_log_lines_secrets_and_health_checks(
-    uow, container: Container
+    uow, application: Application
 ) -> None:
     doomed, kept = make_tool("doomed"), make_tool("kept")
     doomed_builds = await populate(uow, doomed)
     kept_builds = await populate(uow, kept)
     full = {"builds": 2, "build_log_lines": 6, "tool_secrets": 2, "health_checks": 1}
-    assert await stored(container, doomed, doomed_builds) == full
+    assert await stored(application, doomed, doomed_builds) == full
 
     async with uow() as work:
-        await work.tools.delete(doomed.id)
+        await work.tools.delete(doomed)
         await work.commit()
 
     empty = dict.fromkeys(full, 0)
-    assert await stored(container, doomed, doomed_builds) == empty, (
+    assert await stored(application, doomed, doomed_builds) == empty, (
         "deleting a tool must cascade to its builds, log lines, secrets and health checks"
     )
-    assert await stored(container, kept, kept_builds) == full, "another tool's rows stay"
+    assert await stored(application, kept, kept_builds) == full, "another tool's rows stay"
     async with uow() as work:
         assert await work.tools.get(doomed.id) is None
         assert await work.tools.get(kept.id) is not None

@@ -9,7 +9,7 @@ import pytest
 
 from domain.tools.model import Tool
 from domain.users.model import Role, User
-from infra.bootstrap import Container
+from infra.bootstrap import Application
 from infra.db.engine import SqlAlchemyDatabaseProbe, create_session_factory
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 
@@ -21,9 +21,9 @@ def a_user(name: str) -> User:
 
 
 async def test_a_reader_does_not_wait_for_a_writer_that_holds_its_transaction_open(
-    container: Container,
+    application: Application,
 ) -> None:
-    sessions = create_session_factory(container.engine)
+    sessions = create_session_factory(application.database)
     existing = a_user("reader-sees-me")
     async with SqlAlchemyUnitOfWork(sessions) as work:
         await work.users.add(existing)
@@ -35,14 +35,14 @@ async def test_a_reader_does_not_wait_for_a_writer_that_holds_its_transaction_op
             async with SqlAlchemyUnitOfWork(sessions, read_only=True) as reader:
                 assert await reader.users.get(existing.id) == existing
                 assert await reader.users.get_by_username("written-slowly") is None
-            assert await SqlAlchemyDatabaseProbe(container.engine).is_reachable()
+            assert await SqlAlchemyDatabaseProbe(application.database).is_reachable()
         await writer.commit()
 
 
 async def test_writers_that_lock_then_write_take_turns_and_lose_no_update(
-    container: Container,
+    application: Application,
 ) -> None:
-    sessions = create_session_factory(container.engine)
+    sessions = create_session_factory(application.database)
     tool = Tool("turns", "https://example.invalid/t.git", None, None, 23456, NOW, NOW)
     async with SqlAlchemyUnitOfWork(sessions) as work:
         await work.tools.add(tool)
@@ -63,8 +63,8 @@ async def test_writers_that_lock_then_write_take_turns_and_lose_no_update(
     assert final is not None and sorted(final.environment) == ["V0", "V1", "V2", "V3"]
 
 
-async def test_a_read_only_unit_of_work_refuses_to_commit(container: Container) -> None:
-    sessions = create_session_factory(container.engine)
+async def test_a_read_only_unit_of_work_refuses_to_commit(application: Application) -> None:
+    sessions = create_session_factory(application.database)
     async with SqlAlchemyUnitOfWork(sessions, read_only=True) as work:
         with pytest.raises(RuntimeError, match="read-only"):
             await work.commit()

@@ -1,20 +1,21 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from domain.auth.api_tokens import ApiTokenService
 from domain.auth.authenticator import Authenticator
-from domain.auth.browser_binding import BrowserBinding
 from domain.auth.sessions import SessionService
-from domain.auth.throttle import SignInThrottle, ThrottlePolicy
+from domain.auth.throttle import ThrottlePolicy
 from domain.users.commands import CreateUser
 from domain.users.model import Role, User
 from domain.users.service import UserService
-from infra.security.failure_counter import InMemoryFailureCounter
 from infra.security.jwt_codec import PyJWTCodec
-from tests.unit.fakes import FakeClock, FakePasswordHasher, FakeUnitOfWork, Store
+from tests.unit.fake_store import Store
+from tests.unit.fakes import FakeClock
+from tests.unit.tool_fakes import ToolWorld
 
 PASSWORD = "a-long-enough-passphrase"
 
@@ -35,40 +36,35 @@ def codec() -> PyJWTCodec:
 
 
 @pytest.fixture
-def users(store: Store, clock: FakeClock) -> UserService:
-    return UserService(lambda **_: FakeUnitOfWork(store), FakePasswordHasher(), clock)
-
-
-@pytest.fixture
-def sessions(store: Store, clock: FakeClock, codec: PyJWTCodec) -> SessionService:
-    throttle = SignInThrottle(
-        InMemoryFailureCounter(),
-        ThrottlePolicy(
-            max_failures_per_account=3,
-            max_failures_per_client=5,
-            max_failures_account_wide=8,
-            window=timedelta(minutes=15),
-        ),
+def world(tmp_path: Path, store: Store, clock: FakeClock, codec: PyJWTCodec) -> ToolWorld:
+    """The fakes, and the services wired over them as `infra.bootstrap` wires the real ones."""
+    throttle = ThrottlePolicy(
+        max_failures_per_account=3,
+        max_failures_per_client=5,
+        max_failures_account_wide=8,
+        window=timedelta(minutes=15),
     )
-    return SessionService(
-        lambda **_: FakeUnitOfWork(store),
-        FakePasswordHasher(),
-        codec,
-        clock,
-        timedelta(days=30),
-        throttle,
-        BrowserBinding(b"unit-test-binding-key"),
-    )
+    return ToolWorld(tmp_path, store=store, clock=clock, codec=codec, throttle=throttle)
 
 
 @pytest.fixture
-def authenticator(store: Store, clock: FakeClock, codec: PyJWTCodec) -> Authenticator:
-    return Authenticator(lambda **_: FakeUnitOfWork(store), codec, clock)
+def users(world: ToolWorld) -> UserService:
+    return world.services().users
 
 
 @pytest.fixture
-def api_tokens(store: Store, clock: FakeClock) -> ApiTokenService:
-    return ApiTokenService(lambda **_: FakeUnitOfWork(store), clock)
+def sessions(world: ToolWorld) -> SessionService:
+    return world.services().sessions
+
+
+@pytest.fixture
+def authenticator(world: ToolWorld) -> Authenticator:
+    return world.services().authenticator
+
+
+@pytest.fixture
+def api_tokens(world: ToolWorld) -> ApiTokenService:
+    return world.services().api_tokens
 
 
 @pytest.fixture

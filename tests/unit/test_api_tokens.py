@@ -10,7 +10,8 @@ from domain.auth.authenticator import Authenticator
 from domain.auth.commands import CreateApiToken, RevokeApiToken
 from domain.errors import DomainError, NotFound, Unauthenticated
 from domain.users.model import User
-from tests.unit.fakes import FakeClock, Store
+from tests.unit.fake_store import Store
+from tests.unit.fakes import FakeClock
 
 
 async def test_an_api_token_is_shown_once_stored_hashed_and_works_as_bearer(

@@ -15,16 +15,16 @@ from domain.builds.service import BuildService
 from domain.errors import FeedLagged, NotFound
 from domain.events import BuildChanged, BuildLogAppended
 from infra.events.in_process import InProcessEventBus
-from tests.unit.tool_fakes import FakeToolUnitOfWork, ToolStore
+from tests.unit.fake_store import FakeUnitOfWork, Store
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 class World:
     def __init__(self, capacity: int = 256) -> None:
-        self.store = ToolStore()
+        self.store = Store()
         self.bus = InProcessEventBus(capacity)
-        self.builds = BuildService(lambda **_: FakeToolUnitOfWork(self.store))
+        self.builds = BuildService(lambda **_: FakeUnitOfWork(self.store))
         self.build = Build(uuid.uuid4(), 1, BuildTrigger.INSTALL, None, NOW)
         self.build.advance(BuildStatus.CLONING, NOW)
         self.store.builds[self.build.id] = self.build

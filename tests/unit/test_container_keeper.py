@@ -24,7 +24,7 @@ def world(tmp_path: Path) -> ToolWorld:
 
 
 def keeper(world: ToolWorld) -> ContainerKeeper:
-    return ContainerKeeper(world.uow, world.engine, world.runtime())
+    return world.services().containers
 
 
 async def test_a_container_removed_by_hand_is_created_again_from_the_current_build(

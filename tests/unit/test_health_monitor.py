@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -15,13 +14,11 @@ from tests.unit.tool_fakes import ToolWorld
 
 @pytest.fixture
 def world(tmp_path: Path) -> ToolWorld:
-    return ToolWorld(tmp_path)
+    return ToolWorld(tmp_path, health_history_size=3)
 
 
 def monitor(world: ToolWorld) -> HealthMonitor:
-    return HealthMonitor(
-        world.uow, world.runtime(), world.clock, 3, starting_grace=timedelta(minutes=2)
-    )
+    return world.services().health
 
 
 async def set_status(world: ToolWorld, tool_id: object, status: ToolStatus) -> None:

@@ -11,7 +11,8 @@ from domain.users.commands import UpdateUser
 from domain.users.model import User
 from domain.users.service import UserService
 from tests.unit.conftest import PASSWORD
-from tests.unit.fakes import FakeClock, Store
+from tests.unit.fake_store import Store
+from tests.unit.fakes import FakeClock
 
 
 async def test_sign_in_issues_an_access_token_and_a_stored_hashed_refresh_token(

@@ -15,12 +15,12 @@ from domain.tools.catalog import ToolCatalog
 from domain.tools.model import Tool, ToolStatus
 from domain.tools.status_feed import ToolStatusFeed
 from infra.events.in_process import InProcessEventBus
-from tests.unit.tool_fakes import FakeToolUnitOfWork, ToolStore
+from tests.unit.fake_store import FakeUnitOfWork, Store
 
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
 
 
-def a_tool(store: ToolStore, name: str) -> Tool:
+def a_tool(store: Store, name: str) -> Tool:
     tool = Tool(name, "https://example.com/x.git", None, None, 20000, NOW, NOW)
     store.tools[tool.id] = tool
     return tool
@@ -35,8 +35,8 @@ class CountingBuilds(BuildService):
 
 
 async def test_build_updated_skips_wakeups_that_only_bring_new_log_lines() -> None:
-    store, bus = ToolStore(), InProcessEventBus()
-    builds = CountingBuilds(lambda **_: FakeToolUnitOfWork(store))
+    store, bus = Store(), InProcessEventBus()
+    builds = CountingBuilds(lambda **_: FakeUnitOfWork(store))
     build = Build(uuid.uuid4(), 1, BuildTrigger.INSTALL, None, NOW)
     store.builds[build.id] = build
     feed = BuildStatusFeed(builds, bus).follow(build.id)
@@ -54,9 +54,9 @@ async def test_build_updated_skips_wakeups_that_only_bring_new_log_lines() -> No
 
 
 async def test_every_tool_feed_reports_a_change_whose_event_was_lost_after_a_resume() -> None:
-    store, bus = ToolStore(), InProcessEventBus()
+    store, bus = Store(), InProcessEventBus()
     first, second = a_tool(store, "first"), a_tool(store, "second")
-    catalog = ToolCatalog(lambda **_: FakeToolUnitOfWork(store))
+    catalog = ToolCatalog(lambda **_: FakeUnitOfWork(store))
     feed = ToolStatusFeed(catalog, bus).follow_all()
     following = asyncio.ensure_future(anext(feed))
     await asyncio.sleep(0.05)  # subscribed and primed with both tools
@@ -73,9 +73,9 @@ async def test_every_tool_feed_reports_a_change_whose_event_was_lost_after_a_res
 
 
 async def test_every_tool_feed_reports_a_new_tool_but_not_a_save_that_changed_nothing() -> None:
-    store, bus = ToolStore(), InProcessEventBus()
+    store, bus = Store(), InProcessEventBus()
     old = a_tool(store, "old")
-    catalog = ToolCatalog(lambda **_: FakeToolUnitOfWork(store))
+    catalog = ToolCatalog(lambda **_: FakeUnitOfWork(store))
     feed = ToolStatusFeed(catalog, bus).follow_all()
     following = asyncio.ensure_future(anext(feed))
     await asyncio.sleep(0.05)

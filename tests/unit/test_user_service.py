@@ -7,7 +7,7 @@ from domain.users.commands import CreateUser, UpdateUser
 from domain.users.model import Role, User
 from domain.users.service import UserService
 from tests.unit.conftest import PASSWORD
-from tests.unit.fakes import Store
+from tests.unit.fake_store import Store
 
 
 async def test_an_admin_creates_a_user_with_normalized_names(

@@ -1,28 +1,23 @@
-"""In-memory fakes of the tool and build ports, and a `ToolWorld` that wires the services.
-
-The unit of work keeps row-level changes and writes only the rows it touched on commit, so
-two units of work open at once (the build's progress and its log writer) never erase each
-other's writes; an uncommitted one leaves the store untouched, like a rolled-back transaction.
-"""
+"""In-memory fakes of the engine, git, manifest, file and probe ports, and a `ToolWorld`
+that wires the services over them and the fake store."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import copy
 import dataclasses
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any, Generic, Self, TypeVar
+from typing import Any
 
-from domain.builds.model import Build, BuildStatus, LogLine, LogStream
+from domain.auth.throttle import ThrottlePolicy
+from domain.builds.model import Build, BuildStatus, LogStream
 from domain.builds.pipeline import BuildControl, BuildLimits, BuildPipeline
-from domain.errors import DomainError, ErrorCode, NotFound, ValidationFailed
+from domain.errors import DomainError, NotFound
 from domain.manifest.model import Category, Manifest, Volume
-from domain.ports import PageKey
 from domain.runtime.model import (
     Checkout,
     ContainerOutput,
@@ -35,362 +30,25 @@ from domain.runtime.model import (
     NetworkMode,
     SourceSpec,
 )
+from domain.services import Adapters, Services, ServiceSettings, build_services
 from domain.tools.build_requests import BuildRequests
 from domain.tools.catalog import ToolCatalog
 from domain.tools.commands import InstallTool
 from domain.tools.configuration import ToolConfiguration
 from domain.tools.installation import ToolInstaller
 from domain.tools.lifecycle import ToolLifecycle
-from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, ToolStatus
+from domain.tools.model import Tool
 from domain.tools.policy import ToolPolicy
-from domain.tools.ports_allocation import HostPortTaken
-from domain.tools.runtime import ToolRuntime
 from domain.users.model import Role, User
-from tests.unit.fakes import FakeClock, FakeUnitOfWork, Store
+from infra.events.in_process import InProcessEventBus
+from infra.security.failure_counter import InMemoryFailureCounter
+from infra.security.jwt_codec import PyJWTCodec
+from tests.unit.fake_store import FakeUnitOfWork, Store
+from tests.unit.fakes import FakeClock, FakePasswordHasher
 
 COMMIT_SHA = "a" * 40
+UNIT_TOKEN_TTL = timedelta(minutes=15)
 FAKE_ENGINE_EPOCH = datetime(2024, 1, 1, tzinfo=UTC)
-
-
-class ToolStore(Store):
-    """The fake database, with the tool tables next to the user tables."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.tools: dict[uuid.UUID, Tool] = {}
-        self.tool_secrets: dict[tuple[uuid.UUID, str], ToolSecret] = {}
-        self.builds: dict[uuid.UUID, Build] = {}
-        self.build_logs: dict[tuple[uuid.UUID, int], LogLine] = {}
-        self.health_checks: dict[uuid.UUID, HealthCheck] = {}
-        self.statuses: dict[uuid.UUID, list[BuildStatus]] = {}
-
-    def logs(self, build_id: uuid.UUID) -> list[LogLine]:
-        """A build's lines in the order they were stored."""
-        return [line for (owner, _), line in self.build_logs.items() if owner == build_id]
-
-    def record_status(self, build: Build) -> None:
-        history = self.statuses.setdefault(build.id, [])
-        if not history or history[-1] is not build.status:
-            history.append(build.status)
-
-
-K = TypeVar("K")
-V = TypeVar("V")
-
-
-class Table(Generic[K, V]):
-    """One table seen through a transaction: reads see our own writes first."""
-
-    def __init__(self, committed: dict[K, V]) -> None:
-        self.committed = committed
-        self.changes: dict[K, V | None] = {}
-
-    def get(self, key: K) -> V | None:
-        value = self.changes[key] if key in self.changes else self.committed.get(key)
-        return copy.deepcopy(value)
-
-    def has(self, key: K) -> bool:
-        return self.get(key) is not None
-
-    def put(self, key: K, value: V) -> None:
-        self.changes[key] = copy.deepcopy(value)
-
-    def delete(self, key: K) -> None:
-        self.changes[key] = None
-
-    def rows(self) -> list[V]:
-        merged = {**self.committed, **self.changes}
-        return [copy.deepcopy(value) for value in merged.values() if value is not None]
-
-    def row_keys(self) -> list[K]:
-        merged = {**self.committed, **self.changes}
-        return [key for key, value in merged.items() if value is not None]
-
-    def apply(self) -> list[V]:
-        written = []
-        for key, value in self.changes.items():
-            if value is None:
-                self.committed.pop(key, None)
-            else:
-                self.committed[key] = value
-                written.append(value)
-        self.changes = {}
-        return written
-
-
-class FakeToolRepository:
-    def __init__(self, uow: FakeToolUnitOfWork) -> None:
-        self._uow = uow
-        self._rows = uow.tool_rows
-
-    async def add(self, tool: Tool) -> None:
-        for other in self._rows.rows():
-            if other.name == tool.name:
-                raise ValidationFailed(
-                    [DomainError("A tool with this name exists.", code=ErrorCode.NAME_TAKEN)]
-                )
-            if other.host_port == tool.host_port:
-                raise HostPortTaken("The allocated host port was taken; retry.")
-        self._rows.put(tool.id, tool)
-
-    async def save(self, tool: Tool) -> None:
-        if not self._rows.has(tool.id):
-            raise LookupError(f"tool {tool.id} is not stored")
-        self._rows.put(tool.id, tool)
-
-    async def delete(self, tool_id: uuid.UUID) -> None:
-        self._rows.delete(tool_id)
-        self._uow.cascade_tool(tool_id)
-
-    async def get(self, tool_id: uuid.UUID) -> Tool | None:
-        return self._rows.get(tool_id)
-
-    async def lock(self, tool_id: uuid.UUID) -> Tool | None:
-        return self._rows.get(tool_id)
-
-    async def get_by_name(self, name: str) -> Tool | None:
-        return next((tool for tool in self._rows.rows() if tool.name == name), None)
-
-    async def get_many(self, tool_ids: list[uuid.UUID]) -> list[Tool]:
-        return [tool for tool in self._rows.rows() if tool.id in tool_ids]
-
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: ToolStatus | None = None,
-        category: str | None = None,
-        search: str | None = None,
-    ) -> list[Tool]:
-        tools = sorted(self._rows.rows(), key=lambda tool: (tool.created_at, tool.id))
-        tools = [t for t in tools if after is None or (t.created_at, t.id) > after]
-        tools = [t for t in tools if status is None or t.status is status]
-        tools = [t for t in tools if category is None or t.category == category]
-        tools = [t for t in tools if not search or search.lower() in t.name]
-        return tools[:limit]
-
-    async def used_host_ports(self) -> set[int]:
-        return {tool.host_port for tool in self._rows.rows()}
-
-    async def stopped(self) -> list[Tool]:
-        return [
-            t
-            for t in self._rows.rows()
-            if t.desired_state is DesiredState.STOPPED and t.current_build_id is not None
-        ]
-
-    async def running(self) -> list[Tool]:
-        return [
-            tool
-            for tool in self._rows.rows()
-            if tool.desired_state is DesiredState.RUNNING and tool.current_build_id is not None
-        ]
-
-
-class FakeToolSecretRepository:
-    def __init__(self, rows: Table[tuple[uuid.UUID, str], ToolSecret]) -> None:
-        self._rows = rows
-
-    async def put(self, secret: ToolSecret) -> None:
-        self._rows.put((secret.tool_id, secret.name), secret)
-
-    async def delete(self, tool_id: uuid.UUID, name: str) -> bool:
-        if not self._rows.has((tool_id, name)):
-            return False
-        self._rows.delete((tool_id, name))
-        return True
-
-    async def for_tool(self, tool_id: uuid.UUID) -> list[ToolSecret]:
-        secrets = [secret for secret in self._rows.rows() if secret.tool_id == tool_id]
-        return sorted(secrets, key=lambda secret: secret.name)
-
-
-class FakeBuildRepository:
-    def __init__(self, rows: Table[uuid.UUID, Build]) -> None:
-        self._rows = rows
-
-    async def add(self, build: Build) -> None:
-        self._rows.put(build.id, build)
-
-    async def save(self, build: Build) -> None:
-        stored = self._rows.get(build.id)
-        if stored is None:
-            raise LookupError(f"build {build.id} is not stored")
-        # Like the SQL adapter: log counters change only with the lines themselves.
-        kept = {
-            "log_line_count": stored.log_line_count,
-            "log_bytes": stored.log_bytes,
-            "cancel_requested_at": build.cancel_requested_at or stored.cancel_requested_at,
-        }
-        self._rows.put(build.id, dataclasses.replace(build, **kept))
-
-    async def get(self, build_id: uuid.UUID | None) -> Build | None:
-        return self._rows.get(build_id) if build_id is not None else None
-
-    async def lock(self, build_id: uuid.UUID) -> Build | None:
-        return self._rows.get(build_id)
-
-    async def request_cancel(self, build_id: uuid.UUID, at: datetime) -> None:
-        stored = self._rows.get(build_id)
-        if stored is not None:
-            self._rows.put(build_id, dataclasses.replace(stored, cancel_requested_at=at))
-
-    async def get_many(self, build_ids: list[uuid.UUID]) -> list[Build]:
-        return [build for build in self._rows.rows() if build.id in build_ids]
-
-    async def get_by_idempotency_key(self, tool_id: uuid.UUID, key: str) -> Build | None:
-        return next(
-            (b for b in self._rows.rows() if b.tool_id == tool_id and b.idempotency_key == key),
-            None,
-        )
-
-    async def next_number(self, tool_id: uuid.UUID) -> int:
-        return max((b.number for b in self._rows.rows() if b.tool_id == tool_id), default=0) + 1
-
-    async def active_for_tool(self, tool_id: uuid.UUID) -> list[Build]:
-        return [b for b in self._rows.rows() if b.tool_id == tool_id and b.status.is_active]
-
-    async def latest_for_tools(self, tool_ids: list[uuid.UUID]) -> list[Build]:
-        latest: dict[uuid.UUID, Build] = {}
-        for build in self._rows.rows():
-            if build.tool_id in tool_ids and build.number > getattr(
-                latest.get(build.tool_id), "number", 0
-            ):
-                latest[build.tool_id] = build
-        return list(latest.values())
-
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: BuildStatus | None = None,
-        tool_id: uuid.UUID | None = None,
-    ) -> list[Build]:
-        builds = sorted(self._rows.rows(), key=lambda b: (b.queued_at, b.id), reverse=True)
-        builds = [b for b in builds if after is None or (b.queued_at, b.id) < after]
-        builds = [b for b in builds if status is None or b.status is status]
-        builds = [b for b in builds if tool_id is None or b.tool_id == tool_id]
-        return builds[:limit]
-
-    async def claim_next(self, owner: str, now: datetime, lease_until: datetime) -> Build | None:
-        free = [
-            b
-            for b in self._rows.rows()
-            if b.status is BuildStatus.QUEUED
-            and (b.lease_owner is None or (b.lease_expires_at and b.lease_expires_at < now))
-        ]
-        if not free:
-            return None
-        build = min(free, key=lambda b: (b.queued_at, b.id))
-        build.lease_owner, build.lease_expires_at = owner, lease_until
-        self._rows.put(build.id, build)
-        return build
-
-    async def release_claim(self, build_id: uuid.UUID, owner: str) -> None:
-        build = self._rows.get(build_id)
-        if build is not None and build.lease_owner == owner:
-            build.lease_owner, build.lease_expires_at = None, None
-            self._rows.put(build_id, build)
-
-    async def renew_lease(self, build_id: uuid.UUID, owner: str, lease_until: datetime) -> bool:
-        build = self._rows.get(build_id)
-        if build is None or build.lease_owner != owner:
-            return False
-        build.lease_expires_at = lease_until
-        self._rows.put(build_id, build)
-        return True
-
-    async def record_log_progress(
-        self, build_id: uuid.UUID, line_count: int, log_bytes: int
-    ) -> None:
-        build = self._rows.get(build_id)
-        if build is not None:
-            build.log_line_count, build.log_bytes = line_count, log_bytes
-            self._rows.put(build_id, build)
-
-    async def expired_leases(self, now: datetime) -> list[Build]:
-        return [
-            b
-            for b in self._rows.rows()
-            if b.status.is_active
-            and b.status is not BuildStatus.QUEUED
-            and b.lease_expires_at is not None
-            and b.lease_expires_at < now
-        ]
-
-
-class FakeBuildLogRepository:
-    def __init__(self, rows: Table[tuple[uuid.UUID, int], LogLine]) -> None:
-        self._rows = rows
-
-    async def append(self, build_id: uuid.UUID, lines: list[LogLine]) -> None:
-        for line in lines:
-            if self._rows.has((build_id, line.seq)):  # the (build, seq) primary key
-                raise AssertionError(f"duplicate log line seq {line.seq} for build {build_id}")
-            self._rows.put((build_id, line.seq), line)
-
-    async def read(self, build_id: uuid.UUID, after: int, limit: int) -> list[LogLine]:
-        seqs = sorted(
-            seq for owner, seq in self._rows.row_keys() if owner == build_id and seq > after
-        )
-        return [self._rows.get((build_id, seq)) for seq in seqs[:limit]]  # type: ignore[misc]
-
-
-class FakeHealthCheckRepository:
-    def __init__(self, rows: Table[uuid.UUID, HealthCheck]) -> None:
-        self._rows = rows
-
-    async def add(self, check: HealthCheck) -> None:
-        self._rows.put(check.id, check)
-
-    async def latest(self, tool_id: uuid.UUID, limit: int) -> list[HealthCheck]:
-        checks = [c for c in self._rows.rows() if c.tool_id == tool_id]
-        return sorted(checks, key=lambda c: c.checked_at, reverse=True)[:limit]
-
-    async def prune(self, tool_id: uuid.UUID, keep: int) -> None:
-        for check in (await self.latest(tool_id, 1_000_000))[keep:]:
-            self._rows.delete(check.id)
-
-
-class FakeToolUnitOfWork(FakeUnitOfWork):
-    """The user tables of `FakeUnitOfWork` plus the tool tables, written back on commit."""
-
-    def __init__(self, store: ToolStore) -> None:
-        super().__init__(store)
-        self._tool_store = store
-
-    async def __aenter__(self) -> Self:
-        await super().__aenter__()
-        store = self._tool_store
-        self.tool_rows = Table(store.tools)
-        self.secret_rows = Table(store.tool_secrets)
-        self.build_rows = Table(store.builds)
-        self.log_rows = Table(store.build_logs)
-        self.check_rows = Table(store.health_checks)
-        self.tools = FakeToolRepository(self)
-        self.tool_secrets = FakeToolSecretRepository(self.secret_rows)
-        self.builds = FakeBuildRepository(self.build_rows)
-        self.build_logs = FakeBuildLogRepository(self.log_rows)
-        self.health_checks = FakeHealthCheckRepository(self.check_rows)
-        return self
-
-    def cascade_tool(self, tool_id: uuid.UUID) -> None:
-        for key, secret in list(self.secret_rows.committed.items()):
-            if secret.tool_id == tool_id:
-                self.secret_rows.delete(key)
-        for build in self.build_rows.rows():
-            if build.tool_id == tool_id:
-                self.build_rows.delete(build.id)
-        for check in self.check_rows.rows():
-            if check.tool_id == tool_id:
-                self.check_rows.delete(check.id)
-
-    async def commit(self) -> None:
-        await super().commit()
-        for table in (self.tool_rows, self.secret_rows, self.log_rows, self.check_rows):
-            table.apply()
-        for build in self.build_rows.apply():
-            self._tool_store.record_status(build)
 
 
 class FakeContainerEngine:
@@ -656,10 +314,20 @@ class FakePortProbe:
         return port not in self.busy
 
 
+class FakeDatabaseProbe:
+    dialect = "fake"
+
+    def __init__(self) -> None:
+        self.reachable = True
+
+    async def is_reachable(self) -> bool:
+        return self.reachable
+
+
 class FakeSignals:
     """Records each signal with the build ids committed at that moment."""
 
-    def __init__(self, store: ToolStore) -> None:
+    def __init__(self, store: Store) -> None:
         self._store = store
         self.queued: list[set[uuid.UUID]] = []
         self.cancels: list[uuid.UUID] = []
@@ -691,10 +359,10 @@ def a_user(role: Role = Role.MAINTAINER, name: str = "mara") -> User:
 
 @dataclass
 class ToolWorld:
-    """Every fake, and the services wired over them the way `infra.bootstrap` wires adapters."""
+    """Every fake, and the services `domain.services.build_services` wires over them."""
 
     workspace: Path
-    store: ToolStore = field(default_factory=ToolStore)
+    store: Store = field(default_factory=Store)
     clock: FakeClock = field(default_factory=FakeClock)
     engine: FakeContainerEngine = field(default_factory=FakeContainerEngine)
     manifests: FakeManifestLoader = field(default_factory=FakeManifestLoader)
@@ -703,62 +371,79 @@ class ToolWorld:
     ports: FakePortProbe = field(default_factory=FakePortProbe)
     background: FakeBackground = field(default_factory=FakeBackground)
     policy: ToolPolicy = field(default_factory=lambda: ToolPolicy(health_timeout_seconds=1.0))
+    hasher: FakePasswordHasher = field(default_factory=FakePasswordHasher)
+    codec: PyJWTCodec = field(
+        default_factory=lambda: PyJWTCodec("k" * 48, "machete", "machete-api", UNIT_TOKEN_TTL)
+    )
+    sign_in_failures: InMemoryFailureCounter = field(default_factory=InMemoryFailureCounter)
+    throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
+    database: FakeDatabaseProbe = field(default_factory=FakeDatabaseProbe)
+    events: InProcessEventBus = field(default_factory=InProcessEventBus)
+    health_history_size: int = 50
 
     def __post_init__(self) -> None:
         self.source = FakeSourceControl(self.workspace / "checkout")
         self.files = FakeToolFiles(self.workspace / "data")
         self.signals = FakeSignals(self.store)
+        self._services: Services | None = None
 
-    def uow(self, *, read_only: bool = False) -> FakeToolUnitOfWork:
-        return FakeToolUnitOfWork(self.store)
+    def uow(self, *, read_only: bool = False) -> FakeUnitOfWork:
+        return FakeUnitOfWork(self.store)
+
+    def adapters(self) -> Adapters:
+        return Adapters(
+            unit_of_work=self.uow,
+            clock=self.clock,
+            password_hasher=self.hasher,
+            access_tokens=self.codec,
+            sign_in_failures=self.sign_in_failures,
+            container_engine=self.engine,
+            source_control=self.source,
+            manifests=self.manifests,
+            tool_files=self.files,
+            secret_cipher=self.cipher,
+            health_probe=self.probe,
+            port_probe=self.ports,
+            database=self.database,
+            events=self.events,
+            background=self.background,
+            build_signals=self.signals,
+        )
+
+    def services(self, limits: BuildLimits | None = None) -> Services:
+        """The services as `infra.bootstrap` builds them, over these fakes (built once; other
+        build limits get services of their own)."""
+        if limits is not None:
+            return build_services(self.adapters(), self.service_settings(limits))
+        if self._services is None:
+            self._services = build_services(self.adapters(), self.service_settings())
+        return self._services
+
+    def service_settings(self, limits: BuildLimits | None = None) -> ServiceSettings:
+        return ServiceSettings(
+            tool_policy=self.policy,
+            build_limits=limits or BuildLimits(),
+            throttle=self.throttle,
+            health_history_size=self.health_history_size,
+        )
 
     def catalog(self) -> ToolCatalog:
-        return ToolCatalog(self.uow)
+        return self.services().tools
 
     def configuration(self) -> ToolConfiguration:
-        return ToolConfiguration(self.uow, self.cipher, self.clock)
+        return self.services().configuration
 
     def tool_service(self) -> ToolInstaller:
-        return ToolInstaller(
-            self.uow,
-            self.source,
-            self.manifests,
-            self.cipher,
-            self.ports,
-            self.signals,
-            self.policy,
-            self.clock,
-        )
-
-    def runtime(self) -> ToolRuntime:
-        return ToolRuntime(
-            self.engine, self.files, self.probe, self.cipher, self.policy, self.clock
-        )
+        return self.services().installer
 
     def build_requests(self) -> BuildRequests:
-        return BuildRequests(self.uow, self.engine, self.signals, self.policy, self.clock)
+        return self.services().build_requests
 
     def lifecycle(self) -> ToolLifecycle:
-        return ToolLifecycle(
-            self.uow,
-            self.engine,
-            self.runtime(),
-            self.files,
-            self.build_requests(),
-            self.background,
-            self.clock,
-        )
+        return self.services().lifecycle
 
     def pipeline(self, limits: BuildLimits | None = None) -> BuildPipeline:
-        return BuildPipeline(
-            self.uow,
-            self.source,
-            self.manifests,
-            self.engine,
-            self.runtime(),
-            self.clock,
-            limits or BuildLimits(),
-        )
+        return self.services(limits).pipeline
 
     def tool(self, tool_id: uuid.UUID) -> Tool:
         return self.store.tools[tool_id]

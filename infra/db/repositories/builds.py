@@ -7,9 +7,8 @@ from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.builds.model import ACTIVE, Build, BuildStatus, LogLine
-from domain.events import BuildChanged, BuildLogAppended, BuildQueued
+from domain.pending_events import PendingEvents
 from domain.ports import PageKey
-from infra.db.pending_events import PendingEvents
 from infra.db.rows import BuildLogLineRow, BuildRow
 
 ACTIVE_VALUES = [status.value for status in ACTIVE]
@@ -23,7 +22,7 @@ class SqlAlchemyBuildRepository:
     async def add(self, build: Build) -> None:
         self._session.add(BuildRow.from_domain(build))
         await self._session.flush()
-        self._events.add(BuildQueued(build.id))
+        self._events.collect(build)
 
     async def save(self, build: Build) -> None:
         row = await self._session.get(BuildRow, build.id)
@@ -31,8 +30,7 @@ class SqlAlchemyBuildRepository:
             raise LookupError(f"build {build.id} is not stored")
         row.update_from(build)
         await self._session.flush()
-        queued = build.status is BuildStatus.QUEUED
-        self._events.add(BuildQueued(build.id) if queued else BuildChanged(build.id))
+        self._events.collect(build)
 
     async def get(self, build_id: uuid.UUID) -> Build | None:
         row = await self._session.get(BuildRow, build_id, populate_existing=True)
@@ -43,11 +41,13 @@ class SqlAlchemyBuildRepository:
         row = await self._session.scalar(query.execution_options(populate_existing=True))
         return row.to_domain() if row else None
 
-    async def request_cancel(self, build_id: uuid.UUID, at: datetime) -> None:
+    async def request_cancel(self, build: Build) -> None:
         await self._session.execute(
-            update(BuildRow).where(BuildRow.id == build_id).values(cancel_requested_at=at)
+            update(BuildRow)
+            .where(BuildRow.id == build.id)
+            .values(cancel_requested_at=build.cancel_requested_at)
         )
-        self._events.add(BuildChanged(build_id))
+        self._events.collect(build)
 
     async def get_many(self, build_ids: list[uuid.UUID]) -> list[Build]:
         if not build_ids:
@@ -127,7 +127,6 @@ class SqlAlchemyBuildRepository:
         )
         if claimed.rowcount != 1:  # type: ignore[attr-defined]
             return None
-        self._events.add(BuildChanged(candidate))
         return await self.get(candidate)
 
     async def release_claim(self, build_id: uuid.UUID, owner: str) -> None:
@@ -136,7 +135,6 @@ class SqlAlchemyBuildRepository:
             .where(BuildRow.id == build_id, BuildRow.lease_owner == owner)
             .values(lease_owner=None, lease_expires_at=None)
         )
-        self._events.add(BuildQueued(build_id))
 
     async def renew_lease(self, build_id: uuid.UUID, owner: str, lease_until: datetime) -> bool:
         renewed = await self._session.execute(
@@ -165,9 +163,8 @@ class SqlAlchemyBuildRepository:
 
 
 class SqlAlchemyBuildLogRepository:
-    def __init__(self, session: AsyncSession, events: PendingEvents | None = None) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._events = events or PendingEvents()
 
     async def append(self, build_id: uuid.UUID, lines: list[LogLine]) -> None:
         self._session.add_all(
@@ -181,8 +178,6 @@ class SqlAlchemyBuildLogRepository:
             for line in lines
         )
         await self._session.flush()
-        if lines:
-            self._events.add(BuildLogAppended(build_id, lines[-1].seq))
 
     async def read(self, build_id: uuid.UUID, after: int, limit: int) -> list[LogLine]:
         query = (

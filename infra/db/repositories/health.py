@@ -5,21 +5,17 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.events import ToolChanged
 from domain.tools.model import HealthCheck
-from infra.db.pending_events import PendingEvents
 from infra.db.rows import HealthCheckRow
 
 
 class SqlAlchemyHealthCheckRepository:
-    def __init__(self, session: AsyncSession, events: PendingEvents | None = None) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._events = events or PendingEvents()
 
     async def add(self, check: HealthCheck) -> None:
         self._session.add(HealthCheckRow.from_domain(check))
         await self._session.flush()
-        self._events.add(ToolChanged(check.tool_id))
 
     async def latest(self, tool_id: uuid.UUID, limit: int) -> list[HealthCheck]:
         query = (

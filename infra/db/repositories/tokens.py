@@ -7,8 +7,7 @@ from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
-from domain.events import AccountChanged, SessionEnded
-from infra.db.pending_events import PendingEvents
+from domain.pending_events import PendingEvents
 from infra.db.rows import ApiTokenRow, RefreshTokenRow, TokenFamilyRow
 
 
@@ -27,13 +26,13 @@ class SqlAlchemyRefreshTokenRepository:
         row = await self._session.scalar(query)
         return row.to_domain() if row else None
 
-    async def revoke_family(self, family_id: uuid.UUID, at: datetime) -> None:
-        await self._revoke(TokenFamilyRow.id == family_id, at)
-        self._events.add(SessionEnded(family_id))
+    async def revoke_family(self, family: TokenFamily) -> None:
+        assert family.revoked_at is not None, "revoke the family before storing it"
+        await self._revoke(TokenFamilyRow.id == family.id, family.revoked_at)
+        self._events.collect(family)
 
     async def revoke_all_for_user(self, user_id: uuid.UUID, at: datetime) -> None:
         await self._revoke(TokenFamilyRow.user_id == user_id, at)
-        self._events.add(AccountChanged(user_id))
 
     async def _revoke(self, condition: ColumnElement[bool], at: datetime) -> None:
         await self._session.execute(
@@ -91,7 +90,7 @@ class SqlAlchemyApiTokenRepository:
     async def save(self, token: ApiToken) -> None:
         await self._session.merge(ApiTokenRow.from_domain(token))
         await self._session.flush()
-        self._events.add(AccountChanged(token.user_id))
+        self._events.collect(token)
 
     async def get(self, token_id: uuid.UUID) -> ApiToken | None:
         row = await self._session.get(ApiTokenRow, token_id)

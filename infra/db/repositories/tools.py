@@ -7,11 +7,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError, ErrorCode, ValidationFailed
-from domain.events import ToolChanged
+from domain.pending_events import PendingEvents
 from domain.ports import PageKey
 from domain.tools.model import DesiredState, Tool, ToolSecret, ToolStatus
 from domain.tools.ports_allocation import HostPortTaken
-from infra.db.pending_events import PendingEvents
 from infra.db.rows import ToolRow, ToolSecretRow
 
 
@@ -26,7 +25,7 @@ class SqlAlchemyToolRepository:
             await self._session.flush()
         except IntegrityError as error:
             raise duplicate_tool(error) from None
-        self._events.add(ToolChanged(tool.id))
+        self._events.collect(tool)
 
     async def save(self, tool: Tool) -> None:
         row = await self._session.get(ToolRow, tool.id)
@@ -34,11 +33,11 @@ class SqlAlchemyToolRepository:
             raise LookupError(f"tool {tool.id} is not stored")
         row.update_from(tool)
         await self._session.flush()
-        self._events.add(ToolChanged(tool.id))
+        self._events.collect(tool)
 
-    async def delete(self, tool_id: uuid.UUID) -> None:
-        await self._session.execute(delete(ToolRow).where(ToolRow.id == tool_id))
-        self._events.add(ToolChanged(tool_id))
+    async def delete(self, tool: Tool) -> None:
+        await self._session.execute(delete(ToolRow).where(ToolRow.id == tool.id))
+        self._events.collect(tool)
 
     async def get(self, tool_id: uuid.UUID) -> Tool | None:
         row = await self._session.get(ToolRow, tool_id, populate_existing=True)
@@ -106,9 +105,8 @@ class SqlAlchemyToolRepository:
 
 
 class SqlAlchemyToolSecretRepository:
-    def __init__(self, session: AsyncSession, events: PendingEvents | None = None) -> None:
+    def __init__(self, session: AsyncSession) -> None:
         self._session = session
-        self._events = events or PendingEvents()
 
     async def put(self, secret: ToolSecret) -> None:
         row = await self._session.get(ToolSecretRow, (secret.tool_id, secret.name))

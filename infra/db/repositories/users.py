@@ -7,10 +7,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError, ErrorCode, ValidationFailed
-from domain.events import AccountChanged
+from domain.pending_events import PendingEvents
 from domain.ports import UserPageKey
 from domain.users.model import Role, User
-from infra.db.pending_events import PendingEvents
 from infra.db.rows import UserRow
 
 
@@ -33,7 +32,7 @@ class SqlAlchemyUserRepository:
             raise LookupError(f"user {user.id} is not stored")
         row.update_from(user)
         await self._session.flush()
-        self._events.add(AccountChanged(user.id))
+        self._events.collect(user)
 
     async def get(self, user_id: uuid.UUID) -> User | None:
         row = await self._session.get(UserRow, user_id)

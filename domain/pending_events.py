@@ -1,7 +1,8 @@
-"""Events a unit of work gathers while it changes rows; published only once it commits."""
+"""Events a unit of work gathers while it stores changes; published only once it commits."""
 
 from __future__ import annotations
 
+from domain.entity import Entity
 from domain.events import BuildLogAppended, Event
 
 
@@ -9,6 +10,11 @@ class PendingEvents:
     def __init__(self) -> None:
         # Insertion-ordered and merged: one wake-up per thing that changed, the newest seq.
         self._events: dict[object, Event] = {}
+
+    def collect(self, entity: Entity) -> None:
+        """Take what the entity recorded (a repository calls this as it stores the entity)."""
+        for event in entity.pull_events():
+            self.add(event)
 
     def add(self, event: Event) -> None:
         if isinstance(event, BuildLogAppended):
