@@ -10,7 +10,7 @@ from typing import Self
 
 from domain.audit.model import AuditEvent
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
-from domain.ports import UserPageKey
+from domain.paging import Page
 from domain.users.model import Role, User
 
 
@@ -69,11 +69,11 @@ class FakeUserRepository:
     async def get_by_email(self, email: str) -> User | None:
         return next((copy.copy(u) for u in self._data.values() if u.email == email), None)
 
-    async def page(self, limit: int, after: UserPageKey | None) -> list[User]:
+    async def page(self, page: Page) -> list[User]:
         ordered = sorted(self._data.values(), key=lambda u: (u.created_at, u.id))
-        if after is not None:
-            ordered = [u for u in ordered if (u.created_at, u.id) > after]
-        return [copy.copy(u) for u in ordered[:limit]]
+        if page.after is not None:
+            ordered = [u for u in ordered if (u.created_at, u.id) > page.after]
+        return [copy.copy(u) for u in ordered[: page.limit]]
 
     async def count_active_admins(self) -> int:
         return sum(1 for u in self._data.values() if u.role is Role.ADMIN and u.is_active)
