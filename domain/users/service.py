@@ -118,7 +118,7 @@ class UserService:
                 raise DomainError(
                     "The current password is required and must be correct.",
                     code=ErrorCode.INVALID_CREDENTIALS,
-                    field=("currentPassword",),
+                    field=("current_password",),
                 )
         async with self._uow(read_only=True) as uow:
             target = await uow.users.get(command.user_id)

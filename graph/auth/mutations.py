@@ -76,7 +76,7 @@ async def end_session(info: Info[GraphQLContext, None], refresh_token: str | Non
     if credential is None or credential.session_id is None:
         raise InvalidToken(
             "Send the session's refresh token, or sign out with one of its access tokens.",
-            field=("refreshToken",),
+            field=("refresh_token",),
         )
     await sessions.end_session(credential.session_id)
 

@@ -67,7 +67,7 @@ class ToolOperations:
         builds = info.context.container.build_requests
 
         async def work() -> p.RollbackToolPayload:
-            command = Rollback(key(input.id, "Tool"), key(input.build_id, "Build", "buildId"))
+            command = Rollback(key(input.id, "Tool"), key(input.build_id, "Build", "build_id"))
             result = await builds.rollback(actor, command)
             return with_build(p.RollbackToolPayload, result)
 

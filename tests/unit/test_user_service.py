@@ -86,7 +86,7 @@ async def test_changing_your_own_password_needs_the_current_one(
     with pytest.raises(DomainError) as caught:
         await users.update_user(viewer, UpdateUser(viewer.id, password="a-brand-new-passphrase"))
     assert caught.value.code is ErrorCode.INVALID_CREDENTIALS
-    assert caught.value.field == ("currentPassword",)
+    assert caught.value.field == ("current_password",)
 
 
 @pytest.mark.parametrize(
