@@ -8,8 +8,8 @@ from graph.builds.inputs import CancelBuildInput
 from graph.builds.payloads import CancelBuildPayload
 from graph.builds.types import BuildType
 from graph.context import GraphQLContext
+from graph.mutation import key, mutation_payload
 from graph.permissions import require_role
-from graph.tools.mutation_support import key, payload_of
 
 
 @strawberry.type
@@ -25,4 +25,4 @@ class BuildMutations:
             build = await builds.cancel_build(actor, key(input.id, "Build"))
             return CancelBuildPayload(build=BuildType.from_domain(build))
 
-        return await payload_of(CancelBuildPayload, work)
+        return await mutation_payload(CancelBuildPayload, work)
