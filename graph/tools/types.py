@@ -137,7 +137,7 @@ class ToolType(Node):
             commit_sha=tool.commit_sha,
             icon=tool.icon,
             color=tool.color,
-            manifest=tool.manifest,
+            manifest=JSON(tool.manifest) if tool.manifest is not None else None,
             created_at=tool.created_at,
             updated_at=tool.updated_at,
             current_build_key=tool.current_build_id,
