@@ -48,7 +48,11 @@ class ErrorCode(StrEnum):
 
 
 class DomainError(Exception):
-    """A failure the caller is expected to handle; the message is safe to show to users."""
+    """A failure the caller is expected to handle; the message is safe to show to users.
+
+    `field` names what is at fault in the domain's own words (`build_id`, `expires_at`); the
+    edge that took the input translates it into its own names.
+    """
 
     code: ErrorCode = ErrorCode.INVALID_INPUT
 

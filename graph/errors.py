@@ -6,6 +6,7 @@ import logging
 
 import strawberry
 from graphql import GraphQLError
+from strawberry.utils.str_converters import to_camel_case
 
 from domain.errors import DomainError, ValidationFailed
 from domain.errors import ErrorCode as DomainErrorCode
@@ -53,8 +54,14 @@ def user_error(problem: DomainError) -> UserError:
     return UserError(
         code=problem.code,
         message=problem.message,
-        field=["input", *problem.field] if problem.field else None,
+        field=["input", *input_path(problem.field)] if problem.field else None,
     )
+
+
+def input_path(field: tuple[str, ...]) -> list[str]:
+    """The domain names what is at fault in its words (`build_id`); the input says `buildId`,
+    by the conversion Strawberry gives the schema's own names."""
+    return [to_camel_case(part) for part in field]
 
 
 def unauthenticated(message: str = "Authentication required.") -> GraphQLError:

@@ -1,10 +1,11 @@
-"""Authorization for fields: anonymous callers get UNAUTHENTICATED, low roles FORBIDDEN."""
+"""Authorization for fields: anonymous callers get UNAUTHENTICATED, low roles FORBIDDEN.
+
+Every resolver, subscription and mutation that needs a role says so by calling
+`require_role` first: one way to authorize, visible where the field is.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from strawberry.permission import BasePermission
 from strawberry.types import Info
 
 from domain.errors import Unauthenticated
@@ -27,23 +28,3 @@ async def require_role(info: Info[GraphQLContext, None], role: Role) -> User:
     if not viewer.has_role(role):
         raise forbidden(f"This needs the {role.value} role.")
     return viewer
-
-
-class _RoleRequired(BasePermission):
-    role: Role = Role.VIEWER
-
-    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        await require_role(info, self.role)
-        return True
-
-
-class IsAuthenticated(_RoleRequired):
-    role = Role.VIEWER
-
-
-class IsMaintainer(_RoleRequired):
-    role = Role.MAINTAINER
-
-
-class IsAdmin(_RoleRequired):
-    role = Role.ADMIN

@@ -28,9 +28,9 @@ class ApiTokenService:
         if not name or len(name) > MAX_NAME_LENGTH:
             raise DomainError(f"Name must be 1-{MAX_NAME_LENGTH} characters.", field=("name",))
         if command.expires_at is not None and command.expires_at.tzinfo is None:
-            raise DomainError("expiresAt must include a time zone.", field=("expiresAt",))
+            raise DomainError("expiresAt must include a time zone.", field=("expires_at",))
         if command.expires_at is not None and command.expires_at <= now:
-            raise DomainError("expiresAt must be in the future.", field=("expiresAt",))
+            raise DomainError("expiresAt must be in the future.", field=("expires_at",))
         secret = opaque_tokens.new_api_token()
         token = ApiToken(actor.id, name, opaque_tokens.digest(secret), now, command.expires_at)
         async with self._uow() as uow:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from domain.builds.model import Build, BuildStatus, LogLine
-from domain.ports import PageKey, UnitOfWorkFactory
+from domain.builds.model import Build, LogLine
+from domain.paging import Page
+from domain.ports import BuildFilter, UnitOfWorkFactory
 
 MAX_LOG_PAGE = 1000
 
@@ -26,16 +27,10 @@ class BuildService:
         async with self._uow(read_only=True) as uow:
             return await uow.builds.latest_for_tools(tool_ids)
 
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: BuildStatus | None = None,
-        tool_id: uuid.UUID | None = None,
-    ) -> list[Build]:
+    async def page(self, page: Page, filter: BuildFilter) -> list[Build]:
         """Newest first; one extra row tells the caller whether another page exists."""
         async with self._uow(read_only=True) as uow:
-            return await uow.builds.page(limit + 1, after, status, tool_id)
+            return await uow.builds.page(page.and_one_more(), filter)
 
     async def log_lines(self, build_id: uuid.UUID, after: int, limit: int) -> list[LogLine]:
         async with self._uow(read_only=True) as uow:

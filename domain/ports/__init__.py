@@ -4,7 +4,6 @@ from domain.ports.accounts import (
     ApiTokenRepository,
     AuditLog,
     RefreshTokenRepository,
-    UserPageKey,
     UserRepository,
 )
 from domain.ports.events import EventBus, EventSubscription
@@ -19,10 +18,11 @@ from domain.ports.runtime import (
 )
 from domain.ports.security import AccessTokenCodec, PasswordHasher, SecretCipher
 from domain.ports.tool_store import (
+    BuildFilter,
     BuildLogRepository,
     BuildRepository,
     HealthCheckRepository,
-    PageKey,
+    ToolFilter,
     ToolRepository,
     ToolSecretRepository,
 )
@@ -34,6 +34,7 @@ __all__ = [
     "ApiTokenRepository",
     "AuditLog",
     "BackgroundTasks",
+    "BuildFilter",
     "BuildLogRepository",
     "BuildRepository",
     "BuildSignals",
@@ -44,17 +45,16 @@ __all__ = [
     "HealthCheckRepository",
     "HealthProbe",
     "ManifestLoader",
-    "PageKey",
     "PasswordHasher",
     "PortProbe",
     "RefreshTokenRepository",
     "SecretCipher",
     "SourceControl",
     "ToolFiles",
+    "ToolFilter",
     "ToolRepository",
     "ToolSecretRepository",
     "UnitOfWork",
     "UnitOfWorkFactory",
-    "UserPageKey",
     "UserRepository",
 ]

@@ -12,9 +12,8 @@ from domain.auth.model import (
     RefreshToken,
     TokenFamily,
 )
+from domain.paging import Page
 from domain.users.model import User
-
-UserPageKey = tuple[datetime, uuid.UUID]
 
 
 class UserRepository(Protocol):
@@ -24,7 +23,10 @@ class UserRepository(Protocol):
     async def get_many(self, user_ids: list[uuid.UUID]) -> list[User]: ...
     async def get_by_username(self, username: str) -> User | None: ...
     async def get_by_email(self, email: str) -> User | None: ...
-    async def page(self, limit: int, after: UserPageKey | None) -> list[User]: ...
+    async def page(self, page: Page) -> list[User]:
+        """Oldest first."""
+        ...
+
     async def count_active_admins(self) -> int: ...
 
 

@@ -3,13 +3,30 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from domain.builds.model import Build, BuildStatus, LogLine
+from domain.paging import Page
 from domain.tools.model import HealthCheck, Tool, ToolSecret, ToolStatus
 
-PageKey = tuple[datetime, uuid.UUID]
+
+@dataclass(frozen=True)
+class ToolFilter:
+    """Which tools a page lists; None (or empty) means any."""
+
+    status: ToolStatus | None = None
+    category: str | None = None
+    search: str | None = None  # in the name or description, whatever the case
+
+
+@dataclass(frozen=True)
+class BuildFilter:
+    """Which builds a page lists; None means any."""
+
+    status: BuildStatus | None = None
+    tool_id: uuid.UUID | None = None
 
 
 class ToolRepository(Protocol):
@@ -29,14 +46,10 @@ class ToolRepository(Protocol):
 
     async def get_by_name(self, name: str) -> Tool | None: ...
     async def get_many(self, tool_ids: list[uuid.UUID]) -> list[Tool]: ...
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: ToolStatus | None = None,
-        category: str | None = None,
-        search: str | None = None,
-    ) -> list[Tool]: ...
+    async def page(self, page: Page, filter: ToolFilter) -> list[Tool]:
+        """Oldest first."""
+        ...
+
     async def used_host_ports(self) -> set[int]: ...
     async def stopped(self) -> list[Tool]:
         """Tools that should not run (stopped by a user) but have an image."""
@@ -70,13 +83,7 @@ class BuildRepository(Protocol):
     async def next_number(self, tool_id: uuid.UUID) -> int: ...
     async def active_for_tool(self, tool_id: uuid.UUID) -> list[Build]: ...
     async def latest_for_tools(self, tool_ids: list[uuid.UUID]) -> list[Build]: ...
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: BuildStatus | None = None,
-        tool_id: uuid.UUID | None = None,
-    ) -> list[Build]:
+    async def page(self, page: Page, filter: BuildFilter) -> list[Build]:
         """Newest first."""
         ...
 

@@ -63,18 +63,18 @@ class BuildRequests:
             raise DomainError(
                 f"The image of build #{target.number} is gone.",
                 code=ErrorCode.IMAGE_MISSING,
-                field=("buildId",),
+                field=("build_id",),
             )
         async with self._uow() as uow:
             tool = await locked_tool(uow, command.tool_id)
             target = await uow.builds.get(command.build_id)
             if target is None or target.tool_id != tool.id:
-                raise NotFound("This tool has no such build.", field=("buildId",))
+                raise NotFound("This tool has no such build.", field=("build_id",))
             if target.status is not BuildStatus.SUCCEEDED or not target.image:
                 raise DomainError(
                     "Only a build that succeeded can be rolled back to.",
                     code=ErrorCode.CONFLICT,
-                    field=("buildId",),
+                    field=("build_id",),
                 )
             build = await self._queue(uow, actor, tool, BuildTrigger.ROLLBACK, target.ref, None)
             build.reuse_image_of(target)

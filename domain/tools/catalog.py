@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import uuid
 
-from domain.ports import (
-    PageKey,
-    UnitOfWorkFactory,
-)
-from domain.tools.model import REPO_URL_SECRET, HealthCheck, Tool, ToolStatus
+from domain.paging import Page, PageKey
+from domain.ports import ToolFilter, UnitOfWorkFactory
+from domain.tools.model import REPO_URL_SECRET, HealthCheck, Tool
 
 
 class ToolCatalog:
@@ -27,16 +25,10 @@ class ToolCatalog:
         async with self._uow(read_only=True) as uow:
             return await uow.tools.get_many(tool_ids)
 
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: ToolStatus | None = None,
-        category: str | None = None,
-        search: str | None = None,
-    ) -> list[Tool]:
+    async def page(self, page: Page, filter: ToolFilter) -> list[Tool]:
+        """Oldest first; one extra row tells the caller whether another page exists."""
         async with self._uow(read_only=True) as uow:
-            return await uow.tools.page(limit + 1, after, status, category, search)
+            return await uow.tools.page(page.and_one_more(), filter)
 
     async def every_tool(self, page_size: int = 200) -> list[Tool]:
         """All tools, read page by page (a hub holds tens or hundreds of them)."""
@@ -44,7 +36,7 @@ class ToolCatalog:
         after: PageKey | None = None
         while True:
             async with self._uow(read_only=True) as uow:
-                page = await uow.tools.page(page_size, after)
+                page = await uow.tools.page(Page(page_size, after), ToolFilter())
             tools.extend(page)
             if len(page) < page_size:
                 return tools

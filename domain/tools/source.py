@@ -36,7 +36,7 @@ def validate_source(
     """A `SourceSpec` for these inputs, or `ValidationFailed` listing every invalid one."""
     url_problem = repo_url_problem(repo_url, allow_local=allow_local)
     checks = (
-        (url_problem, ErrorCode.INVALID_REPO_URL, "repoUrl"),
+        (url_problem, ErrorCode.INVALID_REPO_URL, "repo_url"),
         (ref_name_problem(ref or ""), ErrorCode.INVALID_REF, "ref"),
         (subdir_path_problem(subdir or ""), ErrorCode.INVALID_SUBDIR, "subdir"),
     )

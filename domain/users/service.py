@@ -7,7 +7,8 @@ import uuid
 from domain.audit.model import AuditEvent
 from domain.clock import Clock
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound, ValidationFailed
-from domain.ports import PasswordHasher, UnitOfWork, UnitOfWorkFactory, UserPageKey
+from domain.paging import Page
+from domain.ports import PasswordHasher, UnitOfWork, UnitOfWorkFactory
 from domain.users import validation
 from domain.users.commands import CreateUser, UpdateUser
 from domain.users.model import Role, User
@@ -95,14 +96,14 @@ class UserService:
         async with self._uow(read_only=True) as uow:
             return await uow.users.get_many(user_ids)
 
-    async def list_users(self, actor: User, limit: int, after: UserPageKey | None) -> list[User]:
+    async def list_users(self, actor: User, page: Page) -> list[User]:
         """One page (plus one extra row, to tell whether more follow), admins only."""
         if not actor.is_admin:
             raise Forbidden("Only an admin can list users.")
-        if limit < 0 or limit > MAX_PAGE_SIZE:
+        if page.limit < 0 or page.limit > MAX_PAGE_SIZE:
             raise DomainError(f"`first` must be between 0 and {MAX_PAGE_SIZE}.", field=("first",))
         async with self._uow(read_only=True) as uow:
-            return await uow.users.page(limit + 1, after)
+            return await uow.users.page(page.and_one_more())
 
     async def _new_password_hash(
         self, actor: User, command: UpdateUser, is_self: bool
@@ -116,7 +117,7 @@ class UserService:
                 raise DomainError(
                     "The current password is required and must be correct.",
                     code=ErrorCode.INVALID_CREDENTIALS,
-                    field=("currentPassword",),
+                    field=("current_password",),
                 )
         async with self._uow(read_only=True) as uow:
             target = await uow.users.get(command.user_id)

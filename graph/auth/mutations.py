@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from domain.auth.commands import CreateApiToken, RevokeApiToken, SignIn
 from domain.auth.model import Session
-from domain.errors import DomainError, Forbidden, InvalidToken, NotFound, Unauthenticated
+from domain.errors import Forbidden, InvalidToken, Unauthenticated
 from domain.users.model import Role
 from graph.auth.browser_session import (
     BINDING_HEADER,
@@ -29,8 +29,7 @@ from graph.auth.payloads import (
     SignOutPayload,
 )
 from graph.context import GraphQLContext
-from graph.errors import user_errors
-from graph.node import key_of
+from graph.mutation import key, mutation_payload
 from graph.permissions import require_role
 from graph.users.types import ApiTokenType, UserType
 
@@ -76,7 +75,7 @@ async def end_session(info: Info[GraphQLContext, None], refresh_token: str | Non
     if credential is None or credential.session_id is None:
         raise InvalidToken(
             "Send the session's refresh token, or sign out with one of its access tokens.",
-            field=("refreshToken",),
+            field=("refresh_token",),
         )
     await sessions.end_session(credential.session_id)
 
@@ -85,25 +84,28 @@ async def end_session(info: Info[GraphQLContext, None], refresh_token: str | Non
 class AuthMutations:
     @strawberry.mutation(description="Exchange a username and password for tokens.")
     async def sign_in(self, info: Info[GraphQLContext, None], input: SignInInput) -> SignInPayload:
-        try:
-            session = await info.context.services.sessions.sign_in(
+        sessions = info.context.services.sessions
+
+        async def work() -> SignInPayload:
+            session = await sessions.sign_in(
                 SignIn(input.username, input.password),
                 client=info.context.client_address,
                 browser=wants_cookie(info.context.request),
             )
-        except DomainError as error:
-            return SignInPayload(errors=user_errors(error))
-        return await session_payload(info, session)
+            return await session_payload(info, session)
+
+        return await mutation_payload(SignInPayload, work)
 
     @strawberry.mutation(description="Spend a refresh token for new tokens (rotation).")
     async def refresh_token(
         self, info: Info[GraphQLContext, None], input: RefreshTokenInput
     ) -> SignInPayload:
-        try:
-            session = await info.context.services.sessions.refresh(input.refresh_token)
-        except DomainError as error:
-            return SignInPayload(errors=user_errors(error))
-        return await session_payload(info, session)
+        sessions = info.context.services.sessions
+
+        async def work() -> SignInPayload:
+            return await session_payload(info, await sessions.refresh(input.refresh_token))
+
+        return await mutation_payload(SignInPayload, work)
 
     @strawberry.mutation(
         description="End a session: the refresh token's, or else the access token's sent."
@@ -114,38 +116,40 @@ class AuthMutations:
         if exchange := browser_exchange(info):
             # Whatever happens below, this browser's cookie is done with.
             clear_refresh_cookie(exchange[1], exchange[0])
-        try:
+
+        async def work() -> SignOutPayload:
             await end_session(info, input.refresh_token)
-        except DomainError as error:
-            return SignOutPayload(errors=user_errors(error))
-        return SignOutPayload()
+            return SignOutPayload()
+
+        return await mutation_payload(SignOutPayload, work)
 
     @strawberry.mutation(description="Create a personal API token; the secret is shown once.")
     async def create_api_token(
         self, info: Info[GraphQLContext, None], input: CreateApiTokenInput
     ) -> CreateApiTokenPayload:
         actor = await require_role(info, Role.VIEWER)
-        if info.context.uses_api_token:
-            # A leaked API token must not be able to mint successors that outlive its revocation.
-            refusal = Forbidden("Sign in with a password to create API tokens.")
-            return CreateApiTokenPayload(errors=user_errors(refusal))
-        command = CreateApiToken(input.name, input.expires_at)
-        try:
-            secret, token = await info.context.services.api_tokens.create(actor, command)
-        except DomainError as error:
-            return CreateApiTokenPayload(errors=user_errors(error))
-        return CreateApiTokenPayload(token=secret, api_token=ApiTokenType.from_domain(token))
+        api_tokens = info.context.services.api_tokens
+
+        async def work() -> CreateApiTokenPayload:
+            if info.context.uses_api_token:
+                # A leaked API token must not mint successors that outlive its revocation.
+                raise Forbidden("Sign in with a password to create API tokens.")
+            command = CreateApiToken(input.name, input.expires_at)
+            secret, token = await api_tokens.create(actor, command)
+            return CreateApiTokenPayload(token=secret, api_token=ApiTokenType.from_domain(token))
+
+        return await mutation_payload(CreateApiTokenPayload, work)
 
     @strawberry.mutation(description="Revoke one of your API tokens.")
     async def revoke_api_token(
         self, info: Info[GraphQLContext, None], input: RevokeApiTokenInput
     ) -> RevokeApiTokenPayload:
         actor = await require_role(info, Role.VIEWER)
-        key = key_of(input.id, "ApiToken")
-        try:
-            if key is None:
-                raise NotFound("No API token with this id.", field=("id",))
-            token = await info.context.services.api_tokens.revoke(actor, RevokeApiToken(key))
-        except DomainError as error:
-            return RevokeApiTokenPayload(errors=user_errors(error))
-        return RevokeApiTokenPayload(api_token=ApiTokenType.from_domain(token))
+        api_tokens = info.context.services.api_tokens
+
+        async def work() -> RevokeApiTokenPayload:
+            command = RevokeApiToken(key(input.id, "ApiToken", noun="API token"))
+            token = await api_tokens.revoke(actor, command)
+            return RevokeApiTokenPayload(api_token=ApiTokenType.from_domain(token))
+
+        return await mutation_payload(RevokeApiTokenPayload, work)

@@ -4,19 +4,19 @@ import strawberry
 from strawberry.types import Info
 
 from domain.users.model import Role
+from graph.builds.inputs import CancelBuildInput
+from graph.builds.payloads import CancelBuildPayload
 from graph.builds.types import BuildType
 from graph.context import GraphQLContext
+from graph.mutation import key, mutation_payload
 from graph.permissions import require_role
-from graph.tools import inputs
-from graph.tools.mutation_support import key, payload_of
-from graph.tools.payloads import CancelBuildPayload
 
 
 @strawberry.type
 class BuildMutations:
     @strawberry.mutation(description="Cancel a queued or running build; it stops within seconds.")
     async def cancel_build(
-        self, info: Info[GraphQLContext, None], input: inputs.CancelBuildInput
+        self, info: Info[GraphQLContext, None], input: CancelBuildInput
     ) -> CancelBuildPayload:
         actor = await require_role(info, Role.MAINTAINER)
         builds = info.context.services.build_requests
@@ -25,4 +25,4 @@ class BuildMutations:
             build = await builds.cancel_build(actor, key(input.id, "Build"))
             return CancelBuildPayload(build=BuildType.from_domain(build))
 
-        return await payload_of(CancelBuildPayload, work)
+        return await mutation_payload(CancelBuildPayload, work)

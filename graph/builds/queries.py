@@ -3,16 +3,13 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from domain.builds.model import BuildStatus as DomainBuildStatus
 from domain.users.model import Role
-from graph.builds.connection import build_connection
-from graph.builds.types import BuildConnection, BuildType
+from graph.builds.inputs import BuildFilter
+from graph.builds.types import BuildType, build_position
 from graph.context import GraphQLContext
-from graph.errors import bad_user_input
 from graph.node import key_of
-from graph.pagination import cursor_arguments
+from graph.pagination import Connection, connection, requested_page
 from graph.permissions import require_role
-from graph.tools.inputs import BuildFilter
 
 
 async def resolve_build(info: Info[GraphQLContext, None], global_id: str) -> BuildType | None:
@@ -35,15 +32,9 @@ class BuildQueries:
         first: int | None = None,
         after: str | None = None,
         filter: BuildFilter | None = None,
-    ) -> BuildConnection:
+    ) -> Connection[BuildType]:
         await require_role(info, Role.VIEWER)
-        limit, cursor = cursor_arguments(first, after)
-        filter = filter or BuildFilter()
-        tool_key = None
-        if filter.tool_id is not None:
-            tool_key = key_of(filter.tool_id, "Tool")
-            if tool_key is None:
-                raise bad_user_input("`filter.toolId` is not a tool ID.")
-        status = DomainBuildStatus(filter.status.value) if filter.status else None
-        builds = await info.context.services.builds.page(limit, cursor, status, tool_key)
-        return build_connection(builds, limit)
+        page = requested_page(first, after)
+        domain_filter = (filter or BuildFilter()).to_domain()
+        builds = await info.context.services.builds.page(page, domain_filter)
+        return connection(builds, page, build_position, BuildType.from_domain)

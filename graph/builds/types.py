@@ -4,29 +4,30 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry.types import Info
+from strawberry.types.lazy_type import LazyType
 
 from domain.builds.model import Build, BuildFailure, LogLine
 from domain.builds.model import BuildPhase as DomainBuildPhase
 from domain.builds.model import BuildStatus as DomainBuildStatus
 from domain.builds.model import BuildTrigger as DomainBuildTrigger
 from domain.builds.model import LogStream as DomainLogStream
+from domain.paging import PageKey
 from graph.context import GraphQLContext
 from graph.errors import bad_user_input
 from graph.node import Node, to_global_id
-from graph.pagination import PageInfo
-
-if TYPE_CHECKING:
-    from graph.tools.types import ToolType
 
 BuildStatus = strawberry.enum(DomainBuildStatus, name="BuildStatus")
 BuildTrigger = strawberry.enum(DomainBuildTrigger, name="BuildTrigger")
 BuildPhase = strawberry.enum(DomainBuildPhase, name="BuildPhase")
 LogStream = strawberry.enum(DomainLogStream, name="LogStream")
 MAX_LOG_LINES_PER_PAGE = 1000
+# The schema's one reference from builds back to tools. It names the Tool type, for Strawberry
+# to find once the schema is assembled, so this slice need not import the tools slice (which
+# imports this one for a tool's builds).
+TOOL_TYPE: LazyType[str, str] = LazyType("ToolType", "graph.tools.types")
 
 
 @strawberry.type(name="LogLine", description="One line of a build's log or a container's output.")
@@ -71,14 +72,13 @@ class BuildType(Node):
     key: strawberry.Private[uuid.UUID]
     tool_key: strawberry.Private[uuid.UUID]
 
-    @strawberry.field(description="The tool this build belongs to.")
-    async def tool(
-        self, info: Info[GraphQLContext, None]
-    ) -> Annotated[ToolType, strawberry.lazy("graph.tools.types")] | None:
-        from graph.tools.types import ToolType
-
+    @strawberry.field(description="The tool this build belongs to.", graphql_type=TOOL_TYPE | None)
+    async def tool(self, info: Info[GraphQLContext, None]) -> Node | None:
         tool = await info.context.loaders.tool_by_id.load(self.tool_key)
-        return ToolType.from_domain(tool) if tool else None
+        if tool is None:
+            return None
+        shown: Node = TOOL_TYPE.resolve_type().from_domain(tool)
+        return shown
 
     @strawberry.field(description="Stored log lines with `seq` greater than `after`, in order.")
     async def log_lines(
@@ -111,17 +111,6 @@ class BuildType(Node):
         )
 
 
-@strawberry.type
-class BuildEdge:
-    cursor: str
-    node: BuildType
-
-
-@strawberry.type
-class BuildConnection:
-    edges: list[BuildEdge]
-    page_info: PageInfo
-
-    @strawberry.field
-    def nodes(self) -> list[BuildType]:
-        return [edge.node for edge in self.edges]
+def build_position(build: Build) -> PageKey:
+    """Where a build stands in the newest-first order of build pages."""
+    return build.queued_at, build.id

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import Any, Protocol, cast
 
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -22,17 +23,21 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from graph.context import GraphQLContext
-from graph.live.connections import TooManyConnections
+from graph.live.connections import LiveConnections, TooManyConnections
 from graph.live.credential_watch import CredentialWatch
 from graph.live.transport import abort_connection, is_disconnect
-
-if TYPE_CHECKING:
-    from graph.router import MacheteGraphQLRouter
 
 logger = logging.getLogger(__name__)
 CLOSE_TIMEOUT_SECONDS = 2.0
 TOO_MANY = 4429
 GOING_AWAY = 1001
+
+
+class LiveEndpoint(Protocol):
+    """What a connection needs of the router that serves it."""
+
+    live: LiveConnections
+    send_timeout: timedelta
 
 
 class LiveConnectionHandler(BaseGraphQLTransportWSHandler[GraphQLContext, None]):
@@ -45,8 +50,9 @@ class LiveConnectionHandler(BaseGraphQLTransportWSHandler[GraphQLContext, None])
         self._done = asyncio.Event()
 
     @property
-    def _router(self) -> MacheteGraphQLRouter:
-        return self.view  # type: ignore[return-value]
+    def _router(self) -> LiveEndpoint:
+        # Strawberry types the view as any view; ours is the router, which is a LiveEndpoint.
+        return cast(LiveEndpoint, self.view)
 
     async def handle(self) -> None:
         self._main_task = asyncio.current_task()

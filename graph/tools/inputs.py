@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import strawberry
 
-from graph.builds.types import BuildStatus
+from domain.ports import ToolFilter as DomainToolFilter
 from graph.tools.types import ToolStatus
 
 
@@ -26,11 +26,8 @@ class ToolFilter:
         default=None, description="Matches the name or description, case-insensitively."
     )
 
-
-@strawberry.input
-class BuildFilter:
-    status: BuildStatus | None = None
-    tool_id: strawberry.ID | None = None
+    def to_domain(self) -> DomainToolFilter:
+        return DomainToolFilter(status=self.status, category=self.category, search=self.search)
 
 
 @strawberry.input
@@ -79,11 +76,6 @@ class ToolIdInput:
 class RollbackToolInput:
     id: strawberry.ID
     build_id: strawberry.ID
-
-
-@strawberry.input
-class CancelBuildInput:
-    id: strawberry.ID
 
 
 @strawberry.input

@@ -1,43 +1,42 @@
-"""What every tool mutation shares: global ids to keys, and domain errors to payloads."""
+"""What the tool mutations share: their inputs' name/value pairs, and answering with the tool
+(and the build) that the use case returns."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
-from domain.errors import DomainError, NotFound
+from domain.builds.model import Build
 from domain.tools.model import Tool
-from graph.errors import user_errors
-from graph.node import key_of
+from graph.builds.types import BuildType
+from graph.mutation import mutation_payload
 from graph.tools.types import ToolType
 
-P = TypeVar("P")
-
-
-def key(global_id: str, type_name: str, field: str = "id") -> uuid.UUID:
-    found = key_of(global_id, type_name)
-    if found is None:
-        raise NotFound(f"No {type_name.lower()} with this id.", field=(field,))
-    return found
+Payload = TypeVar("Payload")
 
 
 def pairs(items: list[Any]) -> dict[str, str]:
     return {item.name: item.value for item in items}
 
 
-async def payload_of(payload: Callable[..., P], work: Callable[[], Awaitable[P]]) -> P:
-    """Run the use case; an expected failure becomes the payload's `errors`."""
-    try:
-        return await work()
-    except DomainError as error:
-        return payload(errors=user_errors(error))
+async def tool_payload(
+    payload: Callable[..., Payload], work: Callable[[], Awaitable[Tool]]
+) -> Payload:
+    """For mutations that answer with the tool."""
 
-
-async def tool_payload(payload: Callable[..., P], work: Callable[[], Awaitable[Tool]]) -> P:
-    """For mutations that answer with the tool: run the use case, wrap the tool or errors."""
-
-    async def wrapped() -> P:
+    async def answer() -> Payload:
         return payload(tool=ToolType.from_domain(await work()))
 
-    return await payload_of(payload, wrapped)
+    return await mutation_payload(payload, answer)
+
+
+async def tool_build_payload(
+    payload: Callable[..., Payload], work: Callable[[], Awaitable[tuple[Tool, Build]]]
+) -> Payload:
+    """For mutations that answer with the tool and the build they queued."""
+
+    async def answer() -> Payload:
+        tool, build = await work()
+        return payload(tool=ToolType.from_domain(tool), build=BuildType.from_domain(build))
+
+    return await mutation_payload(payload, answer)

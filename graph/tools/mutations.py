@@ -5,15 +5,16 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
+from domain.builds.model import Build
 from domain.tools.commands import InstallTool
+from domain.tools.model import Tool
 from domain.users.model import Role
-from graph.builds.types import BuildType
 from graph.context import GraphQLContext
+from graph.mutation import key, mutation_payload
 from graph.permissions import require_role
 from graph.tools import inputs
 from graph.tools import payloads as p
-from graph.tools.mutation_support import key, pairs, payload_of, tool_payload
-from graph.tools.types import ToolType
+from graph.tools.mutation_support import pairs, tool_build_payload, tool_payload
 
 
 @strawberry.type
@@ -29,13 +30,14 @@ class ToolMutations:
             plan = await tools.validate_manifest(actor, input.repo_url, input.ref, input.subdir)
             return p.ValidateManifestPayload(plan=p.ManifestPlanType.from_domain(plan))
 
-        return await payload_of(p.ValidateManifestPayload, work)
+        return await mutation_payload(p.ValidateManifestPayload, work)
 
     @strawberry.mutation(description="Install a tool; returns at once with its queued build.")
     async def install_tool(
         self, info: Info[GraphQLContext, None], input: inputs.InstallToolInput
     ) -> p.InstallToolPayload:
         actor = await require_role(info, Role.MAINTAINER)
+        tools = info.context.services.installer
         command = InstallTool(
             repo_url=input.repo_url,
             ref=input.ref,
@@ -46,13 +48,10 @@ class ToolMutations:
             idempotency_key=input.idempotency_key,
         )
 
-        async def work() -> p.InstallToolPayload:
-            tool, build = await info.context.services.installer.install_tool(actor, command)
-            return p.InstallToolPayload(
-                tool=ToolType.from_domain(tool), build=BuildType.from_domain(build)
-            )
+        async def work() -> tuple[Tool, Build]:
+            return await tools.install_tool(actor, command)
 
-        return await payload_of(p.InstallToolPayload, work)
+        return await tool_build_payload(p.InstallToolPayload, work)
 
     @strawberry.mutation(
         description="Replace the tool's variables; they apply from its next start or build."

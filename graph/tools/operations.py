@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 import strawberry
 from strawberry.types import Info
 
@@ -13,20 +10,12 @@ from domain.builds.model import BuildTrigger as DomainTrigger
 from domain.tools.commands import RequestBuild, Rollback
 from domain.tools.model import Tool
 from domain.users.model import Role
-from graph.builds.types import BuildType
 from graph.context import GraphQLContext
+from graph.mutation import key
 from graph.permissions import require_role
 from graph.tools import inputs
 from graph.tools import payloads as p
-from graph.tools.mutation_support import key, payload_of, tool_payload
-from graph.tools.types import ToolType
-
-P = TypeVar("P")
-
-
-def with_build(payload: Callable[..., P], result: tuple[Tool, Build]) -> P:
-    tool, build = result
-    return payload(tool=ToolType.from_domain(tool), build=BuildType.from_domain(build))
+from graph.tools.mutation_support import tool_build_payload, tool_payload
 
 
 @strawberry.type
@@ -38,12 +27,11 @@ class ToolOperations:
         actor = await require_role(info, Role.MAINTAINER)
         builds = info.context.services.build_requests
 
-        async def work() -> p.UpdateToolPayload:
+        async def work() -> tuple[Tool, Build]:
             command = RequestBuild(key(input.id, "Tool"), input.ref, input.idempotency_key)
-            result = await builds.request_build(actor, command, DomainTrigger.UPDATE)
-            return with_build(p.UpdateToolPayload, result)
+            return await builds.request_build(actor, command, DomainTrigger.UPDATE)
 
-        return await payload_of(p.UpdateToolPayload, work)
+        return await tool_build_payload(p.UpdateToolPayload, work)
 
     @strawberry.mutation(description="Build the tool's ref again.")
     async def rebuild_tool(
@@ -52,12 +40,11 @@ class ToolOperations:
         actor = await require_role(info, Role.MAINTAINER)
         builds = info.context.services.build_requests
 
-        async def work() -> p.RebuildToolPayload:
+        async def work() -> tuple[Tool, Build]:
             command = RequestBuild(key(input.id, "Tool"), None, input.idempotency_key)
-            result = await builds.request_build(actor, command, DomainTrigger.REBUILD)
-            return with_build(p.RebuildToolPayload, result)
+            return await builds.request_build(actor, command, DomainTrigger.REBUILD)
 
-        return await payload_of(p.RebuildToolPayload, work)
+        return await tool_build_payload(p.RebuildToolPayload, work)
 
     @strawberry.mutation(description="Run an earlier successful build's image again.")
     async def rollback_tool(
@@ -66,12 +53,11 @@ class ToolOperations:
         actor = await require_role(info, Role.MAINTAINER)
         builds = info.context.services.build_requests
 
-        async def work() -> p.RollbackToolPayload:
-            command = Rollback(key(input.id, "Tool"), key(input.build_id, "Build", "buildId"))
-            result = await builds.rollback(actor, command)
-            return with_build(p.RollbackToolPayload, result)
+        async def work() -> tuple[Tool, Build]:
+            command = Rollback(key(input.id, "Tool"), key(input.build_id, "Build", "build_id"))
+            return await builds.rollback(actor, command)
 
-        return await payload_of(p.RollbackToolPayload, work)
+        return await tool_build_payload(p.RollbackToolPayload, work)
 
     @strawberry.mutation(description="Start the tool's container; health is checked after.")
     async def start_tool(

@@ -78,12 +78,6 @@ class DeleteToolSecretPayload(ToolPayload):
     pass
 
 
-@strawberry.type
-class CancelBuildPayload:
-    build: BuildType | None = None
-    errors: list[UserError] = strawberry.field(default_factory=list)
-
-
 @strawberry.type(description="What installing this source would do; nothing was created.")
 class ManifestPlanType:
     name: str

@@ -3,15 +3,14 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from domain.tools.model import ToolStatus as DomainToolStatus
 from domain.users.model import Role
 from graph.context import GraphQLContext
 from graph.errors import bad_user_input
 from graph.node import key_of
-from graph.pagination import PageInfo, cursor_arguments, encode_cursor
+from graph.pagination import Connection, connection, requested_page
 from graph.permissions import require_role
 from graph.tools.inputs import ToolFilter
-from graph.tools.types import ToolConnection, ToolEdge, ToolType
+from graph.tools.types import ToolType, tool_position
 
 
 async def resolve_tool(info: Info[GraphQLContext, None], global_id: str) -> ToolType | None:
@@ -45,19 +44,8 @@ class ToolQueries:
         first: int | None = None,
         after: str | None = None,
         filter: ToolFilter | None = None,
-    ) -> ToolConnection:
+    ) -> Connection[ToolType]:
         await require_role(info, Role.VIEWER)
-        limit, cursor = cursor_arguments(first, after)
-        filter = filter or ToolFilter()
-        status = DomainToolStatus(filter.status.value) if filter.status else None
-        tools = await info.context.services.tools.page(
-            limit, cursor, status, filter.category, filter.search
-        )
-        edges = [
-            ToolEdge(cursor=encode_cursor(t.created_at, t.id), node=ToolType.from_domain(t))
-            for t in tools[:limit]
-        ]
-        end = edges[-1].cursor if edges else None
-        return ToolConnection(
-            edges=edges, page_info=PageInfo(has_next_page=len(tools) > limit, end_cursor=end)
-        )
+        page = requested_page(first, after)
+        tools = await info.context.services.tools.page(page, (filter or ToolFilter()).to_domain())
+        return connection(tools, page, tool_position, ToolType.from_domain)

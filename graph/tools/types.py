@@ -9,15 +9,16 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from domain.paging import PageKey
+from domain.ports import BuildFilter
 from domain.tools.model import DesiredState as DomainDesiredState
 from domain.tools.model import HealthCheck, Tool
 from domain.tools.model import ToolStatus as DomainToolStatus
-from graph.builds.connection import build_connection
-from graph.builds.types import BuildConnection, BuildType
+from graph.builds.types import BuildType, build_position
 from graph.context import GraphQLContext
 from graph.errors import bad_user_input
 from graph.node import Node, to_global_id
-from graph.pagination import PageInfo, cursor_arguments
+from graph.pagination import Connection, connection, requested_page
 
 ToolStatus = strawberry.enum(DomainToolStatus, name="ToolStatus")
 DesiredState = strawberry.enum(DomainDesiredState, name="DesiredState")
@@ -95,10 +96,10 @@ class ToolType(Node):
     @strawberry.field(description="This tool's builds, newest first.")
     async def builds(
         self, info: Info[GraphQLContext, None], first: int | None = None, after: str | None = None
-    ) -> BuildConnection:
-        limit, cursor = cursor_arguments(first, after)
-        builds = await info.context.services.builds.page(limit, cursor, tool_id=self.key)
-        return build_connection(builds, limit)
+    ) -> Connection[BuildType]:
+        page = requested_page(first, after)
+        builds = await info.context.services.builds.page(page, BuildFilter(tool_id=self.key))
+        return connection(builds, page, build_position, BuildType.from_domain)
 
     @strawberry.field(description="The most recent health checks, newest first.")
     async def health_checks(
@@ -136,7 +137,7 @@ class ToolType(Node):
             commit_sha=tool.commit_sha,
             icon=tool.icon,
             color=tool.color,
-            manifest=tool.manifest,
+            manifest=JSON(tool.manifest) if tool.manifest is not None else None,
             created_at=tool.created_at,
             updated_at=tool.updated_at,
             current_build_key=tool.current_build_id,
@@ -144,17 +145,6 @@ class ToolType(Node):
         )
 
 
-@strawberry.type
-class ToolEdge:
-    cursor: str
-    node: ToolType
-
-
-@strawberry.type
-class ToolConnection:
-    edges: list[ToolEdge]
-    page_info: PageInfo
-
-    @strawberry.field
-    def nodes(self) -> list[ToolType]:
-        return [edge.node for edge in self.edges]
+def tool_position(tool: Tool) -> PageKey:
+    """Where a tool stands in the oldest-first order of tool pages."""
+    return tool.created_at, tool.id

@@ -8,9 +8,9 @@ from domain.users.model import Role as DomainRole
 from graph.context import GraphQLContext
 from graph.errors import bad_user_input, forbidden
 from graph.node import key_of
-from graph.pagination import InvalidCursor, PageInfo, decode_cursor, encode_cursor, page_size
+from graph.pagination import Connection, connection, requested_page
 from graph.permissions import current_viewer, require_role
-from graph.users.types import UserConnection, UserEdge, UserType
+from graph.users.types import UserType, user_position
 
 
 async def resolve_user(info: Info[GraphQLContext, None], global_id: str) -> UserType | None:
@@ -42,22 +42,11 @@ class UserQueries:
         info: Info[GraphQLContext, None],
         first: int | None = None,
         after: str | None = None,
-    ) -> UserConnection:
+    ) -> Connection[UserType]:
         viewer = await require_role(info, DomainRole.ADMIN)
+        page = requested_page(first, after)
         try:
-            limit = page_size(first)
-            cursor = decode_cursor(after) if after else None
-        except (ValueError, InvalidCursor) as error:
-            raise bad_user_input(str(error)) from None
-        try:
-            users = await info.context.services.users.list_users(viewer, limit, cursor)
+            users = await info.context.services.users.list_users(viewer, page)
         except DomainError as error:
             raise bad_user_input(error.message) from None
-        edges = [
-            UserEdge(cursor=encode_cursor(u.created_at, u.id), node=UserType.from_domain(u))
-            for u in users[:limit]
-        ]
-        end = edges[-1].cursor if edges else None
-        return UserConnection(
-            edges=edges, page_info=PageInfo(has_next_page=len(users) > limit, end_cursor=end)
-        )
+        return connection(users, page, user_position, UserType.from_domain)

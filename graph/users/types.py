@@ -9,11 +9,11 @@ import strawberry
 from strawberry.types import Info
 
 from domain.auth.model import ApiToken
+from domain.paging import PageKey
 from domain.users.model import Role as DomainRole
 from domain.users.model import User
 from graph.context import GraphQLContext
 from graph.node import Node, to_global_id
-from graph.pagination import PageInfo
 from graph.permissions import current_viewer
 
 Role = strawberry.enum(DomainRole, name="Role", description="What a user may do.")
@@ -71,17 +71,6 @@ class UserType(Node):
         )
 
 
-@strawberry.type
-class UserEdge:
-    cursor: str
-    node: UserType
-
-
-@strawberry.type
-class UserConnection:
-    edges: list[UserEdge]
-    page_info: PageInfo
-
-    @strawberry.field
-    def nodes(self) -> list[UserType]:
-        return [edge.node for edge in self.edges]
+def user_position(user: User) -> PageKey:
+    """Where a user stands in the oldest-first order of user pages."""
+    return user.created_at, user.id

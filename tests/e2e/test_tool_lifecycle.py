@@ -63,6 +63,21 @@ async def test_an_installed_tool_runs_and_answers_its_health_path(
     assert await served(tool["url"] + "/index.html") == "version one"
     assert tool["currentBuild"]["id"] == build["id"]
     assert tool["commitSha"] == build["commitSha"]
+    # A build links back to its tool, whose builds link forward again.
+    linked = await api.run(
+        """query($id: ID!) { build(id: $id) { tool { id name
+            builds(first: 5) { nodes { id } pageInfo { hasNextPage } } } } }""",
+        {"id": build["id"]},
+    )
+    assert linked == {
+        "build": {
+            "tool": {
+                "id": tool["id"],
+                "name": name,
+                "builds": {"nodes": [{"id": build["id"]}], "pageInfo": {"hasNextPage": False}},
+            }
+        }
+    }
     log = await api.log_text(build["id"])
     assert "Step 1/" in log and "Healthy" in log
     assert workspaces(server) == []

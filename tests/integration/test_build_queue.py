@@ -17,6 +17,8 @@ from domain.builds.pipeline import BuildControl
 from domain.builds.recovery import BuildRecovery
 from domain.clock import SystemClock
 from domain.errors import ErrorCode
+from domain.paging import Page
+from domain.ports import BuildFilter
 from domain.tools.model import Tool, ToolStatus
 from infra.bootstrap import Application
 from infra.db.engine import create_session_factory
@@ -122,7 +124,7 @@ async def test_build_pages_are_newest_first_with_working_cursors(uow) -> None:
     after = None
     for _ in range(10):
         async with uow() as work:
-            page = await work.builds.page(3, after)
+            page = await work.builds.page(Page(3, after), BuildFilter())
         if not page:
             break
         seen.extend(page)
@@ -140,15 +142,16 @@ async def test_build_pages_filter_by_status_and_tool(uow) -> None:
 
     async def ids(**filters: object) -> list[uuid.UUID]:
         async with uow() as work:
-            return [b.id for b in await work.builds.page(10, None, **filters)]
+            return [b.id for b in await work.builds.page(Page(10), BuildFilter(**filters))]
 
     assert await ids(status=BuildStatus.QUEUED) == [queued_two.id, queued_one.id]
     assert await ids(tool_id=one.id) == [queued_one.id, failed.id]
     assert await ids(status=BuildStatus.QUEUED, tool_id=one.id) == [queued_one.id]
     assert await ids(status=BuildStatus.SUCCEEDED) == []
     async with uow() as work:
-        first = await work.builds.page(1, None, tool_id=one.id)
-        rest = await work.builds.page(5, (first[0].queued_at, first[0].id), tool_id=one.id)
+        of_one = BuildFilter(tool_id=one.id)
+        first = await work.builds.page(Page(1), of_one)
+        rest = await work.builds.page(Page(5, (first[0].queued_at, first[0].id)), of_one)
     assert [b.id for b in first + rest] == [queued_one.id, failed.id]
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
 from domain.errors import ErrorCode, ValidationFailed
+from domain.paging import Page
 from domain.users.model import Role, User
 from infra.bootstrap import Application
 from infra.db.engine import create_session_factory
@@ -53,8 +54,8 @@ async def test_user_pages_follow_created_at_then_id(uow) -> None:
         await work.commit()
     expected = sorted(users, key=lambda u: (u.created_at, u.id))
     async with uow() as work:
-        first = await work.users.page(2, None)
-        rest = await work.users.page(10, (first[-1].created_at, first[-1].id))
+        first = await work.users.page(Page(2))
+        rest = await work.users.page(Page(10, (first[-1].created_at, first[-1].id)))
     assert [u.id for u in first + rest] == [u.id for u in expected]
 
 

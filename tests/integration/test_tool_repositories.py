@@ -11,6 +11,8 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.builds.model import Build, BuildTrigger, LogLine, LogStream
 from domain.errors import ErrorCode, ValidationFailed
+from domain.paging import Page
+from domain.ports import ToolFilter
 from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, ToolStatus
 from domain.tools.ports_allocation import HostPortTaken
 from domain.users.model import Role, User
@@ -114,7 +116,7 @@ async def test_a_duplicate_name_raises_validation_failed_name_taken(uow) -> None
     problem = caught.value.problems[0]
     assert (problem.code, problem.field) == (ErrorCode.NAME_TAKEN, ("name",))
     async with uow() as work:
-        assert len(await work.tools.page(10, None)) == 1
+        assert len(await work.tools.page(Page(10), ToolFilter())) == 1
 
 
 async def test_a_duplicate_host_port_raises_host_port_taken(uow) -> None:
@@ -139,7 +141,7 @@ async def test_page_filters_by_status_category_and_case_insensitive_search(uow) 
 
     async def names(**filters: object) -> set[str]:
         async with uow() as work:
-            return {tool.name for tool in await work.tools.page(50, None, **filters)}
+            return {tool.name for tool in await work.tools.page(Page(50), ToolFilter(**filters))}
 
     assert await names(status=ToolStatus.RUNNING) == {"Alpha-Tool", "gamma"}
     assert await names(category="docs") == {"Alpha-Tool", "beta_tool"}
@@ -160,7 +162,9 @@ async def test_a_search_containing_percent_or_underscore_is_matched_literally(uo
 
     async def names(search: str) -> set[str]:
         async with uow() as work:
-            return {tool.name for tool in await work.tools.page(50, None, search=search)}
+            return {
+                tool.name for tool in await work.tools.page(Page(50), ToolFilter(search=search))
+            }
 
     assert await names("%") == {"beta_tool"}, "% must not be a wildcard"
     assert await names("a_t") == {"beta_tool"}, "_ must not match the '-' in alpha-tool"
@@ -176,7 +180,7 @@ async def test_keyset_pagination_returns_each_tool_once_in_created_order(uow) ->
     after = None
     for _ in range(10):
         async with uow() as work:
-            page = await work.tools.page(3, after)
+            page = await work.tools.page(Page(3, after), ToolFilter())
         if not page:
             break
         assert len(page) <= 3
@@ -193,8 +197,9 @@ async def test_keyset_pagination_combines_with_filters(uow) -> None:
     ]
     await add_tools(uow, *tools)
     async with uow() as work:
-        first = await work.tools.page(2, None, category="a")
-        rest = await work.tools.page(10, (first[-1].created_at, first[-1].id), category="a")
+        docs = ToolFilter(category="a")
+        first = await work.tools.page(Page(2), docs)
+        rest = await work.tools.page(Page(10, (first[-1].created_at, first[-1].id)), docs)
     assert [tool.name for tool in first + rest] == ["mixed-0", "mixed-2", "mixed-4"]
 
 

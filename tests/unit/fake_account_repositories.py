@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING
 
 from domain.audit.model import AuditEvent
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
+from domain.paging import Page
 from domain.pending_events import PendingEvents
-from domain.ports import UserPageKey
 from domain.users.model import Role, User
 
 if TYPE_CHECKING:
@@ -43,11 +43,11 @@ class FakeUserRepository:
     async def get_by_email(self, email: str) -> User | None:
         return next((u for u in self._rows.rows() if u.email == email), None)
 
-    async def page(self, limit: int, after: UserPageKey | None) -> list[User]:
+    async def page(self, page: Page) -> list[User]:
         ordered = sorted(self._rows.rows(), key=lambda u: (u.created_at, u.id))
-        if after is not None:
-            ordered = [u for u in ordered if (u.created_at, u.id) > after]
-        return ordered[:limit]
+        if page.after is not None:
+            ordered = [u for u in ordered if (u.created_at, u.id) > page.after]
+        return ordered[: page.limit]
 
     async def count_active_admins(self) -> int:
         return sum(1 for u in self._rows.rows() if u.role is Role.ADMIN and u.is_active)

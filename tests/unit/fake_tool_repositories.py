@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 
 from domain.builds.model import Build, BuildStatus, LogLine
 from domain.errors import DomainError, ErrorCode, ValidationFailed
+from domain.paging import Page
 from domain.pending_events import PendingEvents
-from domain.ports import PageKey
-from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, ToolStatus
+from domain.ports import BuildFilter, ToolFilter
+from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret
 from domain.tools.ports_allocation import HostPortTaken
 
 if TYPE_CHECKING:
@@ -64,20 +65,14 @@ class FakeToolRepository:
     async def get_many(self, tool_ids: list[uuid.UUID]) -> list[Tool]:
         return [tool for tool in self._rows.rows() if tool.id in tool_ids]
 
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: ToolStatus | None = None,
-        category: str | None = None,
-        search: str | None = None,
-    ) -> list[Tool]:
+    async def page(self, page: Page, filter: ToolFilter) -> list[Tool]:
+        after, status, category, search = page.after, filter.status, filter.category, filter.search
         tools = sorted(self._rows.rows(), key=lambda tool: (tool.created_at, tool.id))
         tools = [t for t in tools if after is None or (t.created_at, t.id) > after]
         tools = [t for t in tools if status is None or t.status is status]
         tools = [t for t in tools if category is None or t.category == category]
         tools = [t for t in tools if not search or search.lower() in t.name]
-        return tools[:limit]
+        return tools[: page.limit]
 
     async def used_host_ports(self) -> set[int]:
         return {tool.host_port for tool in self._rows.rows()}
@@ -174,18 +169,13 @@ class FakeBuildRepository:
                 latest[build.tool_id] = build
         return list(latest.values())
 
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: BuildStatus | None = None,
-        tool_id: uuid.UUID | None = None,
-    ) -> list[Build]:
+    async def page(self, page: Page, filter: BuildFilter) -> list[Build]:
+        after, status, tool_id = page.after, filter.status, filter.tool_id
         builds = sorted(self._rows.rows(), key=lambda b: (b.queued_at, b.id), reverse=True)
         builds = [b for b in builds if after is None or (b.queued_at, b.id) < after]
         builds = [b for b in builds if status is None or b.status is status]
         builds = [b for b in builds if tool_id is None or b.tool_id == tool_id]
-        return builds[:limit]
+        return builds[: page.limit]
 
     async def claim_next(self, owner: str, now: datetime, lease_until: datetime) -> Build | None:
         free = [

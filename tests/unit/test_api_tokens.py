@@ -58,7 +58,7 @@ async def test_an_api_token_cannot_expire_in_the_past(
 ) -> None:
     with pytest.raises(DomainError) as caught:
         await api_tokens.create(viewer, CreateApiToken("old", clock.now() - timedelta(seconds=1)))
-    assert caught.value.field == ("expiresAt",)
+    assert caught.value.field == ("expires_at",)
 
 
 async def test_someone_elses_token_looks_missing_unless_you_are_admin(

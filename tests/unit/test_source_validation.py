@@ -83,7 +83,7 @@ def test_unsafe_or_unsupported_urls_are_refused(url: str) -> None:
 
 def test_an_ext_transport_gets_a_message_about_transport_helpers() -> None:
     [(_, field, message)] = problems_of("ext::sh -c touch% /tmp/pwned")
-    assert field == ("repoUrl",)
+    assert field == ("repo_url",)
     assert "ext::" in message
 
 
@@ -97,7 +97,7 @@ def test_an_overlong_url_is_refused() -> None:
 @pytest.mark.parametrize("url", ["file:///srv/git/tool.git", "/srv/git/tool.git"])
 def test_local_repositories_are_refused_unless_the_admin_allows_them(url: str) -> None:
     [(code, field, message)] = problems_of(url, allow_local=False)
-    assert (code, field) == (ErrorCode.INVALID_REPO_URL, ("repoUrl",))
+    assert (code, field) == (ErrorCode.INVALID_REPO_URL, ("repo_url",))
     assert "MACHETE_ALLOW_LOCAL_REPOS" in message
     assert "disabled" in message
     assert validate_source(url, None, None, allow_local=True).repo_url == url
@@ -180,7 +180,7 @@ def test_absolute_escaping_or_odd_subdirs_are_refused(subdir: str) -> None:
 def test_every_problem_is_reported_at_once() -> None:
     problems = problems_of("http://git.example.com/tool.git", "-x", "../up")
     assert [(code, field) for code, field, _ in problems] == [
-        (ErrorCode.INVALID_REPO_URL, ("repoUrl",)),
+        (ErrorCode.INVALID_REPO_URL, ("repo_url",)),
         (ErrorCode.INVALID_REF, ("ref",)),
         (ErrorCode.INVALID_SUBDIR, ("subdir",)),
     ]

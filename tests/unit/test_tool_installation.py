@@ -49,7 +49,7 @@ async def test_every_invalid_input_is_reported_at_once(
         (ErrorCode.INVALID_INPUT, ("environment",)),
         (ErrorCode.INVALID_INPUT, ("name",)),
         (ErrorCode.INVALID_REF, ("ref",)),
-        (ErrorCode.INVALID_REPO_URL, ("repoUrl",)),
+        (ErrorCode.INVALID_REPO_URL, ("repo_url",)),
     ]
     assert world.store.tools == {}
 

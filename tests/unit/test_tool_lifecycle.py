@@ -78,7 +78,7 @@ async def test_rollback_refuses_a_build_that_failed(
     )
     with pytest.raises(DomainError) as caught:
         await requests.rollback(MAINTAINER, Rollback(tool.id, failed.id))
-    assert (caught.value.code, caught.value.field) == (ErrorCode.CONFLICT, ("buildId",))
+    assert (caught.value.code, caught.value.field) == (ErrorCode.CONFLICT, ("build_id",))
     assert len(world.store.builds) == 2
 
 
@@ -89,7 +89,7 @@ async def test_rollback_refuses_a_build_of_another_tool(
     _, foreign = await world.installed("two", built=True)
     with pytest.raises(NotFound) as caught:
         await requests.rollback(MAINTAINER, Rollback(tool.id, foreign.id))
-    assert caught.value.field == ("buildId",)
+    assert caught.value.field == ("build_id",)
     assert len(world.store.builds) == 2
 
 

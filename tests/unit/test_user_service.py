@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from domain.errors import DomainError, ErrorCode, Forbidden, ValidationFailed
+from domain.paging import Page
 from domain.users.commands import CreateUser, UpdateUser
 from domain.users.model import Role, User
 from domain.users.service import UserService
@@ -85,7 +86,7 @@ async def test_changing_your_own_password_needs_the_current_one(
     with pytest.raises(DomainError) as caught:
         await users.update_user(viewer, UpdateUser(viewer.id, password="a-brand-new-passphrase"))
     assert caught.value.code is ErrorCode.INVALID_CREDENTIALS
-    assert caught.value.field == ("currentPassword",)
+    assert caught.value.field == ("current_password",)
 
 
 @pytest.mark.parametrize(
@@ -136,10 +137,10 @@ async def test_users_are_listed_in_pages_with_one_lookahead_row(
         await users.create_user(
             admin, CreateUser(f"user{index}", f"u{index}@example.com", PASSWORD)
         )
-    first_page = await users.list_users(admin, 2, None)
+    first_page = await users.list_users(admin, Page(2))
     assert [u.username for u in first_page] == ["root", "user0", "user1"]
     last = first_page[1]
-    second_page = await users.list_users(admin, 2, (last.created_at, last.id))
+    second_page = await users.list_users(admin, Page(2, (last.created_at, last.id)))
     assert [u.username for u in second_page] == ["user1", "user2", "user3"]
 
 
@@ -147,7 +148,7 @@ async def test_only_admins_list_or_read_other_users(
     users: UserService, admin: User, viewer: User
 ) -> None:
     with pytest.raises(Forbidden):
-        await users.list_users(viewer, 10, None)
+        await users.list_users(viewer, Page(10))
     with pytest.raises(Forbidden):
         await users.get_user(viewer, admin.id)
     assert (await users.get_user(viewer, viewer.id)) == viewer

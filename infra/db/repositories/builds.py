@@ -7,8 +7,9 @@ from sqlalchemy import and_, func, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.builds.model import ACTIVE, Build, BuildStatus, LogLine
+from domain.paging import Page
 from domain.pending_events import PendingEvents
-from domain.ports import PageKey
+from domain.ports import BuildFilter
 from infra.db.rows import BuildLogLineRow, BuildRow
 
 ACTIVE_VALUES = [status.value for status in ACTIVE]
@@ -84,22 +85,15 @@ class SqlAlchemyBuildRepository:
         )
         return [row.to_domain() for row in await self._session.scalars(query)]
 
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: BuildStatus | None = None,
-        tool_id: uuid.UUID | None = None,
-    ) -> list[Build]:
-        query = (
-            select(BuildRow).order_by(BuildRow.queued_at.desc(), BuildRow.id.desc()).limit(limit)
-        )
-        if after is not None:
-            query = query.where(tuple_(BuildRow.queued_at, BuildRow.id) < tuple_(*after))
-        if status is not None:
-            query = query.where(BuildRow.status == status.value)
-        if tool_id is not None:
-            query = query.where(BuildRow.tool_id == tool_id)
+    async def page(self, page: Page, filter: BuildFilter) -> list[Build]:
+        newest_first = (BuildRow.queued_at.desc(), BuildRow.id.desc())
+        query = select(BuildRow).order_by(*newest_first).limit(page.limit)
+        if page.after is not None:
+            query = query.where(tuple_(BuildRow.queued_at, BuildRow.id) < tuple_(*page.after))
+        if filter.status is not None:
+            query = query.where(BuildRow.status == filter.status.value)
+        if filter.tool_id is not None:
+            query = query.where(BuildRow.tool_id == filter.tool_id)
         return [row.to_domain() for row in await self._session.scalars(query)]
 
     async def claim_next(self, owner: str, now: datetime, lease_until: datetime) -> Build | None:

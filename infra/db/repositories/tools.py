@@ -7,9 +7,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError, ErrorCode, ValidationFailed
+from domain.paging import Page
 from domain.pending_events import PendingEvents
-from domain.ports import PageKey
-from domain.tools.model import DesiredState, Tool, ToolSecret, ToolStatus
+from domain.ports import ToolFilter
+from domain.tools.model import DesiredState, Tool, ToolSecret
 from domain.tools.ports_allocation import HostPortTaken
 from infra.db.rows import ToolRow, ToolSecretRow
 
@@ -58,23 +59,16 @@ class SqlAlchemyToolRepository:
         rows = await self._session.scalars(select(ToolRow).where(ToolRow.id.in_(tool_ids)))
         return [row.to_domain() for row in rows]
 
-    async def page(
-        self,
-        limit: int,
-        after: PageKey | None,
-        status: ToolStatus | None = None,
-        category: str | None = None,
-        search: str | None = None,
-    ) -> list[Tool]:
-        query = select(ToolRow).order_by(ToolRow.created_at, ToolRow.id).limit(limit)
-        if after is not None:
-            query = query.where(tuple_(ToolRow.created_at, ToolRow.id) > tuple_(*after))
-        if status is not None:
-            query = query.where(ToolRow.status == status.value)
-        if category is not None:
-            query = query.where(ToolRow.category == category)
-        if search:
-            pattern = f"%{escape_like(search.lower())}%"
+    async def page(self, page: Page, filter: ToolFilter) -> list[Tool]:
+        query = select(ToolRow).order_by(ToolRow.created_at, ToolRow.id).limit(page.limit)
+        if page.after is not None:
+            query = query.where(tuple_(ToolRow.created_at, ToolRow.id) > tuple_(*page.after))
+        if filter.status is not None:
+            query = query.where(ToolRow.status == filter.status.value)
+        if filter.category is not None:
+            query = query.where(ToolRow.category == filter.category)
+        if filter.search:
+            pattern = f"%{escape_like(filter.search.lower())}%"
             query = query.where(
                 or_(
                     func.lower(ToolRow.name).like(pattern, escape="\\"),

@@ -7,8 +7,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.errors import DomainError, ErrorCode, ValidationFailed
+from domain.paging import Page
 from domain.pending_events import PendingEvents
-from domain.ports import UserPageKey
 from domain.users.model import Role, User
 from infra.db.rows import UserRow
 
@@ -52,10 +52,10 @@ class SqlAlchemyUserRepository:
         row = await self._session.scalar(select(UserRow).where(UserRow.email == email))
         return row.to_domain() if row else None
 
-    async def page(self, limit: int, after: UserPageKey | None) -> list[User]:
-        query = select(UserRow).order_by(UserRow.created_at, UserRow.id).limit(limit)
-        if after is not None:
-            query = query.where(tuple_(UserRow.created_at, UserRow.id) > tuple_(*after))
+    async def page(self, page: Page) -> list[User]:
+        query = select(UserRow).order_by(UserRow.created_at, UserRow.id).limit(page.limit)
+        if page.after is not None:
+            query = query.where(tuple_(UserRow.created_at, UserRow.id) > tuple_(*page.after))
         return [row.to_domain() for row in await self._session.scalars(query)]
 
     async def count_active_admins(self) -> int:
