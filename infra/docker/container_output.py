@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +39,7 @@ async def follow(
     name: str,
     tail: int | None,
     since: datetime | None = None,
-) -> AsyncIterator[list[ContainerOutput]]:
+) -> AsyncGenerator[list[ContainerOutput], None]:
     inbox = Inbox(asyncio.get_running_loop())
     reader = _Reader(shared_client, connection, name, OutputQuery(tail, since), inbox)
     thread = threading.Thread(target=reader.run, name=f"output of {name}", daemon=True)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -170,7 +170,7 @@ class DockerContainerEngine:
 
     def follow_output(
         self, name: str, *, tail: int | None, since: datetime | None = None
-    ) -> AsyncIterator[list[ContainerOutput]]:
+    ) -> AsyncGenerator[list[ContainerOutput], None]:
         return container_output.follow(
             self._shared_client, self._connection_kwargs(), name, tail, since
         )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from tests.unit.tool_fakes import ToolWorld, a_user
 NAME = container_name("hello")
 GUARD_SECONDS = 5  # a hang guard, not a speed requirement
 
-Feed = AsyncIterator[list[ContainerOutput]]
+Feed = AsyncGenerator[list[ContainerOutput], None]
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import contextlib
 import copy
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -508,7 +508,7 @@ class FakeContainerEngine:
 
     async def follow_output(
         self, name: str, *, tail: int | None, since: datetime | None = None
-    ) -> AsyncIterator[list[ContainerOutput]]:
+    ) -> AsyncGenerator[list[ContainerOutput], None]:
         """What tests put in `self.output[name]` (the container's whole log: a restart keeps
         it, a new container gets a new list): the last `tail` lines, none stamped before
         `since` (as Docker, the instant itself included), then lines added while the run
