@@ -11,7 +11,18 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from domain.ports.events import EventBus
+from domain.ports import (
+    ApiTokenRepository,
+    AuditLog,
+    BuildLogRepository,
+    BuildRepository,
+    EventBus,
+    HealthCheckRepository,
+    RefreshTokenRepository,
+    ToolRepository,
+    ToolSecretRepository,
+    UserRepository,
+)
 from infra.db.engine import READ_ONLY_OPTION
 from infra.db.pending_events import PendingEvents
 from infra.db.repositories.audit import SqlAlchemyAuditLog
@@ -46,15 +57,19 @@ class SqlAlchemyUnitOfWork:
         if self._read_only:
             await self._session.connection(execution_options={READ_ONLY_OPTION: True})
         session, pending = self._session, self._pending
-        self.users = SqlAlchemyUserRepository(session, pending)
-        self.refresh_tokens = SqlAlchemyRefreshTokenRepository(session, pending)
-        self.api_tokens = SqlAlchemyApiTokenRepository(session, pending)
-        self.audit = SqlAlchemyAuditLog(session)
-        self.tools = SqlAlchemyToolRepository(session, pending)
-        self.tool_secrets = SqlAlchemyToolSecretRepository(session)
-        self.builds = SqlAlchemyBuildRepository(session, pending)
-        self.build_logs = SqlAlchemyBuildLogRepository(session, pending)
-        self.health_checks = SqlAlchemyHealthCheckRepository(session, pending)
+        self.users: UserRepository = SqlAlchemyUserRepository(session, pending)
+        self.refresh_tokens: RefreshTokenRepository = SqlAlchemyRefreshTokenRepository(
+            session, pending
+        )
+        self.api_tokens: ApiTokenRepository = SqlAlchemyApiTokenRepository(session, pending)
+        self.audit: AuditLog = SqlAlchemyAuditLog(session)
+        self.tools: ToolRepository = SqlAlchemyToolRepository(session, pending)
+        self.tool_secrets: ToolSecretRepository = SqlAlchemyToolSecretRepository(session)
+        self.builds: BuildRepository = SqlAlchemyBuildRepository(session, pending)
+        self.build_logs: BuildLogRepository = SqlAlchemyBuildLogRepository(session, pending)
+        self.health_checks: HealthCheckRepository = SqlAlchemyHealthCheckRepository(
+            session, pending
+        )
         return self
 
     async def __aexit__(

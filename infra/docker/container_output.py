@@ -83,7 +83,7 @@ class _Reader:
         self._inbox = inbox
         self._lock = threading.Lock()
         self._cancelled = False
-        self._stream: CancellableStream | None = None
+        self._stream: CancellableStream[object] | None = None
 
     def cancel(self) -> None:
         with self._lock:

@@ -46,7 +46,7 @@ class DockerContainerEngine:
         self._shared_lock = threading.Lock()
 
     def _connection_kwargs(self) -> dict[str, Any]:
-        return {"base_url": self._base_url} if self._base_url else kwargs_from_env()
+        return {"base_url": self._base_url} if self._base_url else {**kwargs_from_env()}
 
     def _client(self) -> docker.DockerClient:
         return docker.DockerClient(**self._connection_kwargs(), timeout=PROBE_TIMEOUT_SECONDS)
