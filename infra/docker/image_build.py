@@ -11,7 +11,7 @@ import socket
 import threading
 from collections.abc import Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import docker
 from docker.errors import APIError
@@ -127,7 +127,15 @@ class BuildSession:
             logger.debug("build socket already closed: %s", error)
 
 
-def remove_build_leftovers(api: docker.APIClient, output: BuildOutput, tag: str | None) -> None:
+class CleanupApi(Protocol):
+    """What cleanup uses of docker's APIClient (the unit tests pass a fake)."""
+
+    def images(self, *, all: bool = ...) -> list[dict[str, Any]]: ...
+    def remove_image(self, image: str, *, noprune: bool = ...) -> object: ...
+    def remove_container(self, container: str, *, force: bool = ...) -> object: ...
+
+
+def remove_build_leftovers(api: CleanupApi, output: BuildOutput, tag: str | None) -> None:
     """Remove what an unfinished build left: its step container, the tag (when given) and the
     layers it created, newest first. Layers now used by others (a conflict) are kept."""
     if step_container := output.step_container:
@@ -141,7 +149,7 @@ def remove_build_leftovers(api: docker.APIClient, output: BuildOutput, tag: str 
         _quietly(partial(api.remove_image, layer, noprune=True))
 
 
-def _untagged_descendants(api: docker.APIClient, layers: list[str]) -> list[str]:
+def _untagged_descendants(api: CleanupApi, layers: list[str]) -> list[str]:
     """Untagged images descending from `layers`, parents before children."""
     if not layers:
         return []

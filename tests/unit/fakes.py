@@ -10,7 +10,18 @@ from typing import Self
 
 from domain.audit.model import AuditEvent
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
-from domain.ports import UserPageKey
+from domain.ports import (
+    ApiTokenRepository,
+    AuditLog,
+    BuildLogRepository,
+    BuildRepository,
+    HealthCheckRepository,
+    RefreshTokenRepository,
+    ToolRepository,
+    ToolSecretRepository,
+    UserPageKey,
+    UserRepository,
+)
 from domain.users.model import Role, User
 
 
@@ -165,6 +176,14 @@ class FakeAuditLog:
 class FakeUnitOfWork:
     """Works on copies of the store and writes them back only on commit, like a transaction."""
 
+    # FakeToolUnitOfWork's tables, declared here so that this fake is a whole UnitOfWork: the
+    # services it stands for never reach them (one that did would fail on the missing attribute).
+    tools: ToolRepository
+    tool_secrets: ToolSecretRepository
+    builds: BuildRepository
+    build_logs: BuildLogRepository
+    health_checks: HealthCheckRepository
+
     def __init__(self, store: Store) -> None:
         self._store = store
 
@@ -174,10 +193,12 @@ class FakeUnitOfWork:
         self._refresh = copy.deepcopy(self._store.refresh_tokens)
         self._api = copy.deepcopy(self._store.api_tokens)
         self._audit: list[AuditEvent] = []
-        self.users = FakeUserRepository(self._users)
-        self.refresh_tokens = FakeRefreshTokenRepository(self._families, self._refresh)
-        self.api_tokens = FakeApiTokenRepository(self._api)
-        self.audit = FakeAuditLog(self._audit)
+        self.users: UserRepository = FakeUserRepository(self._users)
+        self.refresh_tokens: RefreshTokenRepository = FakeRefreshTokenRepository(
+            self._families, self._refresh
+        )
+        self.api_tokens: ApiTokenRepository = FakeApiTokenRepository(self._api)
+        self.audit: AuditLog = FakeAuditLog(self._audit)
         return self
 
     async def __aexit__(

@@ -217,12 +217,13 @@ class FakeBuildRepository:
         if stored is None:
             raise LookupError(f"build {build.id} is not stored")
         # Like the SQL adapter: log counters change only with the lines themselves.
-        kept = {
-            "log_line_count": stored.log_line_count,
-            "log_bytes": stored.log_bytes,
-            "cancel_requested_at": build.cancel_requested_at or stored.cancel_requested_at,
-        }
-        self._rows.put(build.id, dataclasses.replace(build, **kept))
+        kept = dataclasses.replace(
+            build,
+            log_line_count=stored.log_line_count,
+            log_bytes=stored.log_bytes,
+            cancel_requested_at=build.cancel_requested_at or stored.cancel_requested_at,
+        )
+        self._rows.put(build.id, kept)
 
     async def get(self, build_id: uuid.UUID | None) -> Build | None:
         return self._rows.get(build_id) if build_id is not None else None
@@ -333,7 +334,8 @@ class FakeBuildLogRepository:
         seqs = sorted(
             seq for owner, seq in self._rows.row_keys() if owner == build_id and seq > after
         )
-        return [self._rows.get((build_id, seq)) for seq in seqs[:limit]]  # type: ignore[misc]
+        lines = [self._rows.get((build_id, seq)) for seq in seqs[:limit]]
+        return [line for line in lines if line is not None]  # none is: the keys were just listed
 
 
 class FakeHealthCheckRepository:
@@ -402,7 +404,7 @@ class FakeContainerEngine:
         self.stopped: list[str] = []
         self.started: list[str] = []
         self.build_output = ["Step 1/2 : FROM python:3.11-slim", "Step 2/2 : COPY . /app"]
-        self.build_error: DomainError | None = None
+        self.build_error: Exception | None = None  # a DomainError, or a bug
         self.build_seconds = 0.0
         self.build_started = asyncio.Event()
         self.container_started = asyncio.Event()
@@ -412,6 +414,11 @@ class FakeContainerEngine:
         self.state_looks = 0
         # Called as a follow of `name`'s output ends, before the follower looks again.
         self.after_follow: Callable[[str], None] | None = None
+        # What follow_output serves and what it records (see there).
+        self.output: dict[str, list[ContainerOutput]] = {}
+        self.follows: list[tuple[str, int | None, datetime | None]] = []
+        self.open_follows = 0
+        self.lines_sent = 0
 
     async def engine_version(self) -> str | None:
         return "fake-27.0"
@@ -514,13 +521,12 @@ class FakeContainerEngine:
         `since` (as Docker, the instant itself included), then lines added while the run
         it began on goes on. `self.follows` records each call's (name, tail, since),
         `self.lines_sent` counts the lines it handed out, `self.open_follows` the follows
-        not yet closed (attributes made on first use)."""
-        output: dict[str, list[ContainerOutput]] = vars(self).setdefault("output", {})
-        vars(self).setdefault("follows", []).append((name, tail, since))
+        not yet closed."""
+        self.follows.append((name, tail, since))
         if name not in self.containers:
             raise NotFound("The tool has no container.")
-        self.open_follows = getattr(self, "open_follows", 0) + 1
-        log = output.setdefault(name, [])
+        self.open_follows += 1
+        log = self.output.setdefault(name, [])
         run = self.containers[name].run
         sent = 0 if tail is None else max(len(log) - tail, 0)
         try:
@@ -528,7 +534,7 @@ class FakeContainerEngine:
                 if sent < len(log):
                     batch, sent = log[sent:], len(log)
                     batch = [line for line in batch if since is None or line.timestamp >= since]
-                    self.lines_sent = getattr(self, "lines_sent", 0) + len(batch)
+                    self.lines_sent += len(batch)
                     if batch:
                         yield batch
                 elif not self._prints(name, run):
