@@ -49,6 +49,7 @@ test: install js-deps web lint test-sqlite test-postgresql
 lint:
 	$(UV) run --frozen ruff check .
 	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen mypy domain graph infra tests bench
 
 test-sqlite: install js-deps web
 	MACHETE_TEST_DATABASE=sqlite $(PYTEST)

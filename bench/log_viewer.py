@@ -33,10 +33,12 @@ import tempfile
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import httpx
 import websockets
 from playwright.async_api import BrowserContext, Page, async_playwright
+from websockets.typing import Subprotocol
 
 from domain.builds.model import Build, BuildStatus, BuildTrigger, LogLine, LogStream
 from domain.tools.model import Tool
@@ -150,7 +152,7 @@ async def floor_seconds(base_url: str, build_id: str, lines: int) -> float:
     token = signed.json()["data"]["signIn"]["accessToken"]
     url = base_url.replace("http", "ws", 1) + "/graphql"
     started = time.perf_counter()
-    async with websockets.connect(url, subprotocols=["graphql-transport-ws"]) as ws:
+    async with websockets.connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as ws:
         init = {"type": "connection_init", "payload": {"Authorization": f"Bearer {token}"}}
         await ws.send(json.dumps(init))
         await ws.recv()
@@ -205,7 +207,7 @@ async def heap_mib(page: Page) -> float:
     await session.send("Performance.enable")
     await session.send("HeapProfiler.collectGarbage")
     metrics = await session.send("Performance.getMetrics")
-    used = {m["name"]: m["value"] for m in metrics["metrics"]}.get("JSHeapUsedSize", 0)
+    used: float = {m["name"]: m["value"] for m in metrics["metrics"]}.get("JSHeapUsedSize", 0)
     await session.detach()
     return used / (1 << 20)
 
@@ -254,7 +256,7 @@ async def seen_at(page: Page, selector: str, timeout_ms: float) -> float:
 
 async def viewer_run(
     context: BrowserContext, profile: Path, base_url: str, build_id: str, lines: int
-) -> dict:
+) -> dict[str, Any]:
     page = await context.new_page()
     await sign_in(page, base_url)
     idle = {**renderer_memory_mib(profile), "heap": await heap_mib(page)}
@@ -330,7 +332,7 @@ async def main(lines: int) -> None:
     print_bundles()
 
 
-def report(lines: int, viewer: dict, floor: float) -> None:
+def report(lines: int, viewer: dict[str, Any], floor: float) -> None:
     print(
         f"A  viewer: first lines visible after {viewer['first']:.2f} s (goal: within 1 s),"
         f" line {lines:,} after {viewer['last']:.2f} s"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
 
 
@@ -69,7 +70,7 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     """One or more inputs are invalid; `problems` lists every one of them."""
 
-    def __init__(self, problems: list[DomainError]) -> None:
+    def __init__(self, problems: Sequence[DomainError]) -> None:
         super().__init__("; ".join(p.message for p in problems), code=problems[0].code)
         self.problems = problems
 

@@ -15,7 +15,9 @@ from domain.manifest.problems import ManifestProblem
 
 logger = logging.getLogger(__name__)
 
-ErrorCode = strawberry.enum(DomainErrorCode, name="ErrorCode")
+# The schema's enums are the domain's own, registered with Strawberry in place.
+ErrorCode = DomainErrorCode
+strawberry.enum(ErrorCode, name="ErrorCode")
 
 UNAUTHENTICATED = "UNAUTHENTICATED"
 FORBIDDEN = "FORBIDDEN"

@@ -29,7 +29,7 @@ def status_writes(tree: ast.AST) -> list[int]:
         for target in targets:
             elements = target.elts if isinstance(target, ast.Tuple) else [target]
             if any(is_status_of_another(element) for element in elements):
-                lines.append(node.lineno)
+                lines.append(target.lineno)
         if isinstance(node, ast.Call) and sets_status(node):
             lines.append(node.lineno)
     return lines

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncGenerator, Awaitable
 from dataclasses import dataclass
 
 from domain.builds.model import Build, LogLine
@@ -47,7 +47,7 @@ class BuildLogFeed:
         self._recheck_seconds = recheck_seconds
         self._reads: SharedReads[tuple[Build | None, list[LogLine]]] = SharedReads()
 
-    async def follow(self, build_id: uuid.UUID, after_seq: int) -> AsyncIterator[LogChunk]:
+    async def follow(self, build_id: uuid.UUID, after_seq: int) -> AsyncGenerator[LogChunk, None]:
         # Subscribe before the first read, so nothing written meanwhile goes unnoticed.
         with self._bus.subscribe([build_topic(build_id)]) as changes:
             wakeups = Wakeups(changes, recheck_seconds=self._recheck_seconds)

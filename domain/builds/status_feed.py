@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 
 from domain.builds.model import Build
 from domain.builds.service import BuildService
@@ -36,7 +36,7 @@ class BuildStatusFeed:
         self._builds = builds
         self._bus = bus
 
-    async def follow(self, build_id: uuid.UUID) -> AsyncIterator[Build]:
+    async def follow(self, build_id: uuid.UUID) -> AsyncGenerator[Build, None]:
         with self._bus.subscribe([build_topic(build_id)]) as changes:
             wakeups = Wakeups(changes)
             seen: tuple[object, ...] | None = None

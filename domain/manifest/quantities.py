@@ -56,7 +56,8 @@ def _memory_text_bytes(text: str) -> Decimal:
     unit = _unit_power(match["unit"]) if match else None
     if match is None or unit is None:
         raise InvalidQuantity('is not a memory amount (examples: "512Mi", "1G", 268435456)')
-    return Decimal(match["amount"]) * 1024**unit
+    scale: int = 1024**unit  # typeshed types `int ** int` as Any: a negative power is a float
+    return Decimal(match["amount"]) * scale
 
 
 def _unit_power(unit: str) -> int | None:

@@ -47,7 +47,8 @@ def validate_manifest(document: Node, platform_version: str) -> Manifest:
     section = _platform_section(fields, platform_version, problems)
     extras = _optional_sections(fields, problems)
     if problems.found or name is None or section.port is None:
-        raise ValidationFailed(sorted(problems.found, key=lambda problem: problem.line or 0))
+        ordered = sorted(problems.found, key=lambda problem: problem.line or 0)
+        raise ValidationFailed(ordered)
     return Manifest(
         name=name,
         version=texts["version"],

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import AbstractAsyncContextManager
 from datetime import datetime
 from pathlib import Path
@@ -61,7 +61,7 @@ class ContainerEngine(Protocol):
     async def container_state(self, name: str) -> ContainerState | None: ...
     def follow_output(
         self, name: str, *, tail: int | None, since: datetime | None = None
-    ) -> AsyncIterator[list[ContainerOutput]]:
+    ) -> AsyncGenerator[list[ContainerOutput], None]:
         """The container's stdout and stderr, merged in time order, in batches (what came
         within ~100 ms, at most a few hundred lines): first its last `tail` lines (every line
         when None), then new ones as it prints them; ends when the container stops or is

@@ -44,7 +44,8 @@ class ContainerKeeper:
     async def relaunch(self, tool: Tool) -> None:
         """A new container from the current build, with the tool's variables as they are now."""
         async with self._uow(read_only=True) as uow:
-            build = await uow.builds.get(tool.current_build_id)  # type: ignore[arg-type]
+            build_id = tool.current_build_id
+            build = await uow.builds.get(build_id) if build_id is not None else None
             secrets = tuple(await uow.tool_secrets.for_tool(tool.id))
         if build is None or not build.image or not build.manifest:
             raise EngineError("The tool has no image to start.", code=ErrorCode.IMAGE_MISSING)
@@ -101,8 +102,9 @@ class ContainerKeeper:
         """The tool as it is now, if it still should run (a stop or uninstall may have won)."""
         async with self._uow(read_only=True) as uow:
             tool = await uow.tools.get(tool_id)
-        wanted = tool is not None and tool.desired_state is DesiredState.RUNNING
-        return tool if wanted and tool.status in SETTLED and tool.has_image else None
+        if tool is None or tool.desired_state is not DesiredState.RUNNING:
+            return None
+        return tool if tool.status in SETTLED and tool.has_image else None
 
     async def _note_failure(self, tool: Tool, error: DomainError) -> None:
         failures = self._failures.get(tool.id, 0) + 1

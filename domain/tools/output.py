@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import datetime
 
@@ -58,7 +58,9 @@ class ToolOutput:
         self._clock = clock
         self._poll_seconds = poll_seconds
 
-    async def follow(self, tool_id: uuid.UUID, tail: int) -> AsyncIterator[list[ContainerOutput]]:
+    async def follow(
+        self, tool_id: uuid.UUID, tail: int
+    ) -> AsyncGenerator[list[ContainerOutput], None]:
         """The last `tail` lines of the tool's container (stdout and stderr by time), then
         new lines in batches, following each container the tool runs in turn; ends when the
         tool is uninstalled. Raises NotFound for an unknown tool."""
@@ -83,7 +85,7 @@ class ToolOutput:
 
     async def _one_container(
         self, name: str, tail: int | None, since: datetime | None, shown: _Shown
-    ) -> AsyncIterator[list[ContainerOutput]]:
+    ) -> AsyncGenerator[list[ContainerOutput], None]:
         try:
             lines = self._engine.follow_output(name, tail=tail, since=since)
             async with aclosing(lines):

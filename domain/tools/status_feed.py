@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from datetime import UTC, datetime
 
 from domain.errors import NotFound
@@ -28,7 +28,7 @@ class ToolStatusFeed:
         self._tools = tools
         self._bus = bus
 
-    async def follow_one(self, tool_id: uuid.UUID) -> AsyncIterator[Tool]:
+    async def follow_one(self, tool_id: uuid.UUID) -> AsyncGenerator[Tool, None]:
         """The tool now, then each change; ends when the tool is uninstalled."""
         with self._bus.subscribe([tool_topic(tool_id)]) as changes:
             wakeups = Wakeups(changes)
@@ -44,7 +44,7 @@ class ToolStatusFeed:
                     yield tool
                 await wakeups.wait()
 
-    async def follow_all(self) -> AsyncIterator[Tool]:
+    async def follow_all(self) -> AsyncGenerator[Tool, None]:
         """Each change of any tool, as it happens (no snapshot: ask the `tools` query).
 
         Events name the tools to re-read; a resumed bus or a quiet minute re-reads them all,

@@ -19,10 +19,15 @@ from graph.context import GraphQLContext
 from graph.errors import bad_user_input
 from graph.node import Node, to_global_id
 
-BuildStatus = strawberry.enum(DomainBuildStatus, name="BuildStatus")
-BuildTrigger = strawberry.enum(DomainBuildTrigger, name="BuildTrigger")
-BuildPhase = strawberry.enum(DomainBuildPhase, name="BuildPhase")
-LogStream = strawberry.enum(DomainLogStream, name="LogStream")
+# The schema's enums are the domain's own, registered with Strawberry in place.
+BuildStatus = DomainBuildStatus
+strawberry.enum(BuildStatus, name="BuildStatus")
+BuildTrigger = DomainBuildTrigger
+strawberry.enum(BuildTrigger, name="BuildTrigger")
+BuildPhase = DomainBuildPhase
+strawberry.enum(BuildPhase, name="BuildPhase")
+LogStream = DomainLogStream
+strawberry.enum(LogStream, name="LogStream")
 MAX_LOG_LINES_PER_PAGE = 1000
 # The schema's one reference from builds back to tools. It names the Tool type, for Strawberry
 # to find once the schema is assembled, so this slice need not import the tools slice (which

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from typing import TypeVar
 
@@ -19,14 +19,14 @@ Shown = TypeVar("Shown")
 
 async def live_feed(
     info: Info[GraphQLContext, None],
-    items: AsyncIterator[Item],
+    items: AsyncGenerator[Item, None],
     show: Callable[[Item], Shown],
 ) -> AsyncGenerator[Shown, None]:
     live = info.context.live
     if live is not None:
         live.open_feeds += 1
     try:
-        async with aclosing(items):  # type: ignore[type-var]
+        async with aclosing(items):
             async for item in items:
                 # A feed lives long: each item is resolved with loaders that cache nothing old.
                 refresh_loaders(info.context.services)

@@ -20,8 +20,11 @@ from graph.errors import bad_user_input
 from graph.node import Node, to_global_id
 from graph.pagination import Connection, connection, requested_page
 
-ToolStatus = strawberry.enum(DomainToolStatus, name="ToolStatus")
-DesiredState = strawberry.enum(DomainDesiredState, name="DesiredState")
+# The schema's enums are the domain's own, registered with Strawberry in place.
+ToolStatus = DomainToolStatus
+strawberry.enum(ToolStatus, name="ToolStatus")
+DesiredState = DomainDesiredState
+strawberry.enum(DesiredState, name="DesiredState")
 MAX_HEALTH_CHECKS = 100
 
 

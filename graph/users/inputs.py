@@ -10,7 +10,7 @@ class CreateUserInput:
     username: str
     email: str
     password: str
-    role: Role = Role.VIEWER  # type: ignore[attr-defined]
+    role: Role = Role.VIEWER
 
 
 @strawberry.input

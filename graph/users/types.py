@@ -16,7 +16,9 @@ from graph.context import GraphQLContext
 from graph.node import Node, to_global_id
 from graph.permissions import current_viewer
 
-Role = strawberry.enum(DomainRole, name="Role", description="What a user may do.")
+# The schema's enums are the domain's own, registered with Strawberry in place.
+Role = DomainRole
+strawberry.enum(Role, name="Role", description="What a user may do.")
 
 
 @strawberry.type(name="ApiToken", description="A personal API token; its secret is shown once.")

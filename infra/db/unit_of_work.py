@@ -14,7 +14,18 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from domain.events import Event
 from domain.pending_events import PendingEvents
-from domain.ports.events import EventBus
+from domain.ports import (
+    ApiTokenRepository,
+    AuditLog,
+    BuildLogRepository,
+    BuildRepository,
+    EventBus,
+    HealthCheckRepository,
+    RefreshTokenRepository,
+    ToolRepository,
+    ToolSecretRepository,
+    UserRepository,
+)
 from infra.db.engine import READ_ONLY_OPTION
 from infra.db.repositories.audit import SqlAlchemyAuditLog
 from infra.db.repositories.builds import SqlAlchemyBuildLogRepository, SqlAlchemyBuildRepository
@@ -48,15 +59,17 @@ class SqlAlchemyUnitOfWork:
         if self._read_only:
             await self._session.connection(execution_options={READ_ONLY_OPTION: True})
         session, pending = self._session, self._pending
-        self.users = SqlAlchemyUserRepository(session, pending)
-        self.refresh_tokens = SqlAlchemyRefreshTokenRepository(session, pending)
-        self.api_tokens = SqlAlchemyApiTokenRepository(session, pending)
-        self.audit = SqlAlchemyAuditLog(session)
-        self.tools = SqlAlchemyToolRepository(session, pending)
-        self.tool_secrets = SqlAlchemyToolSecretRepository(session)
-        self.builds = SqlAlchemyBuildRepository(session, pending)
-        self.build_logs = SqlAlchemyBuildLogRepository(session)
-        self.health_checks = SqlAlchemyHealthCheckRepository(session)
+        self.users: UserRepository = SqlAlchemyUserRepository(session, pending)
+        self.refresh_tokens: RefreshTokenRepository = SqlAlchemyRefreshTokenRepository(
+            session, pending
+        )
+        self.api_tokens: ApiTokenRepository = SqlAlchemyApiTokenRepository(session, pending)
+        self.audit: AuditLog = SqlAlchemyAuditLog(session)
+        self.tools: ToolRepository = SqlAlchemyToolRepository(session, pending)
+        self.tool_secrets: ToolSecretRepository = SqlAlchemyToolSecretRepository(session)
+        self.builds: BuildRepository = SqlAlchemyBuildRepository(session, pending)
+        self.build_logs: BuildLogRepository = SqlAlchemyBuildLogRepository(session)
+        self.health_checks: HealthCheckRepository = SqlAlchemyHealthCheckRepository(session)
         return self
 
     async def __aexit__(

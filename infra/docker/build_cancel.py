@@ -7,6 +7,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from pathlib import PurePosixPath
+from typing import Any
 
 from domain.builds.model import LogStream
 from domain.errors import EngineError, ErrorCode
@@ -54,7 +55,7 @@ async def run_build(session: BuildSession, cleanup: Cleanup) -> str:
         raise
 
 
-async def wait_through_cancellation(future: asyncio.Future[object]) -> bool:
+async def wait_through_cancellation(future: asyncio.Future[Any]) -> bool:
     """Wait until `future` is done even if this task is cancelled meanwhile (a thread cannot be
     stopped, so returning early would leave it running); True if cancellation was requested."""
     cancel_requested = False

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from typing import Any
 
@@ -39,7 +39,7 @@ async def follow(
     name: str,
     tail: int | None,
     since: datetime | None = None,
-) -> AsyncIterator[list[ContainerOutput]]:
+) -> AsyncGenerator[list[ContainerOutput], None]:
     inbox = Inbox(asyncio.get_running_loop())
     reader = _Reader(shared_client, connection, name, OutputQuery(tail, since), inbox)
     thread = threading.Thread(target=reader.run, name=f"output of {name}", daemon=True)
@@ -83,7 +83,7 @@ class _Reader:
         self._inbox = inbox
         self._lock = threading.Lock()
         self._cancelled = False
-        self._stream: CancellableStream | None = None
+        self._stream: CancellableStream[object] | None = None
 
     def cancel(self) -> None:
         with self._lock:

@@ -36,7 +36,7 @@ def replace_and_start(client: docker.DockerClient, spec: ContainerSpec) -> str:
         container.start()
     except APIError as error:
         # A container that never started is of no use to anyone: do not leave it behind.
-        _remove_quietly(client, container.id)
+        _remove_quietly(client, str(container.id))
         raise EngineError(
             f"Docker could not start the container: {explanation(error)}",
             code=ErrorCode.CONTAINER_START_FAILED,
@@ -91,7 +91,7 @@ def _started_at(stamp: str | None) -> datetime | None:
     return started if started is not None and started.year > NEVER_YEAR else None
 
 
-def _remove_quietly(client: docker.DockerClient, container_id: str | None) -> None:
+def _remove_quietly(client: docker.DockerClient, container_id: str) -> None:
     try:
         client.api.remove_container(container_id, force=True)
     except APIError as error:

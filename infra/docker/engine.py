@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import logging
 import threading
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -46,7 +46,7 @@ class DockerContainerEngine:
         self._shared_lock = threading.Lock()
 
     def _connection_kwargs(self) -> dict[str, Any]:
-        return {"base_url": self._base_url} if self._base_url else kwargs_from_env()
+        return {"base_url": self._base_url} if self._base_url else {**kwargs_from_env()}
 
     def _client(self) -> docker.DockerClient:
         return docker.DockerClient(**self._connection_kwargs(), timeout=PROBE_TIMEOUT_SECONDS)
@@ -170,7 +170,7 @@ class DockerContainerEngine:
 
     def follow_output(
         self, name: str, *, tail: int | None, since: datetime | None = None
-    ) -> AsyncIterator[list[ContainerOutput]]:
+    ) -> AsyncGenerator[list[ContainerOutput], None]:
         return container_output.follow(
             self._shared_client, self._connection_kwargs(), name, tail, since
         )

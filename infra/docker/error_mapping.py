@@ -35,7 +35,8 @@ def explanation(error: APIError) -> str:
     text = error.explanation
     if isinstance(text, bytes):
         text = text.decode("utf-8", "replace")
-    first_line = str(text or error.response.reason or "error").strip().splitlines()
+    reason = error.response.reason if error.response is not None else None
+    first_line = str(text or reason or "error").strip().splitlines()
     return (first_line[0] if first_line else "error")[:MAX_EXPLANATION_LENGTH]
 
 

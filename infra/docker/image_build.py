@@ -10,7 +10,8 @@ import logging
 import socket
 import threading
 from collections.abc import Callable
-from typing import Any, TypeVar
+from functools import partial
+from typing import Any, Protocol, TypeVar
 
 import docker
 from docker.errors import APIError
@@ -126,21 +127,29 @@ class BuildSession:
             logger.debug("build socket already closed: %s", error)
 
 
-def remove_build_leftovers(api: docker.APIClient, output: BuildOutput, tag: str | None) -> None:
+class CleanupApi(Protocol):
+    """What cleanup uses of docker's APIClient (the unit tests pass a fake)."""
+
+    def images(self, *, all: bool = ...) -> list[dict[str, Any]]: ...
+    def remove_image(self, image: str, *, noprune: bool = ...) -> object: ...
+    def remove_container(self, container: str, *, force: bool = ...) -> object: ...
+
+
+def remove_build_leftovers(api: CleanupApi, output: BuildOutput, tag: str | None) -> None:
     """Remove what an unfinished build left: its step container, the tag (when given) and the
     layers it created, newest first. Layers now used by others (a conflict) are kept."""
-    if output.step_container:
-        _quietly(lambda: api.remove_container(output.step_container, force=True))
+    if step_container := output.step_container:
+        _quietly(lambda: api.remove_container(step_container, force=True))
     if tag:
         _quietly(lambda: api.remove_image(tag, noprune=True))
     # A layer the engine committed just as the build was aborted never reached the output we
     # read: it is an untagged child of the newest layer we know of.
     unrecorded = _quietly(lambda: _untagged_descendants(api, output.created_layers)) or []
     for layer in [*output.created_layers, *unrecorded][::-1]:
-        _quietly(lambda layer=layer: api.remove_image(layer, noprune=True))
+        _quietly(partial(api.remove_image, layer, noprune=True))
 
 
-def _untagged_descendants(api: docker.APIClient, layers: list[str]) -> list[str]:
+def _untagged_descendants(api: CleanupApi, layers: list[str]) -> list[str]:
     """Untagged images descending from `layers`, parents before children."""
     if not layers:
         return []

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from domain.events import (
     AccountChanged,
@@ -25,7 +26,7 @@ from domain.events import (
 VERSION = 1
 # PostgreSQL refuses payloads of 8000 bytes or more; keep a margin below it.
 MAX_PAYLOAD_BYTES = 7900
-_COMPACT = {"separators": (",", ":")}
+_COMPACT: dict[str, Any] = {"separators": (",", ":")}
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def _entry(event: Event) -> list[object]:
     raise TypeError(f"no NOTIFY encoding for {type(event).__name__}")
 
 
-_BY_ID = {
+_BY_ID: dict[str, Callable[[uuid.UUID], Event]] = {
     "B": BuildChanged,
     "Q": BuildQueued,
     "T": ToolChanged,

@@ -65,7 +65,8 @@ def run_git(
     """Run `git <args>`; return its stdout, or raise GitFailed / GitStopped."""
     # Keep GitPython's handle referenced: dropping it terminates the process.
     handle = git.Git(cwd).execute(["git", *args], as_process=True, env=env, start_new_session=True)
-    process: subprocess.Popen[bytes] = handle.proc
+    process: subprocess.Popen[bytes] | None = handle.proc
+    assert process is not None  # as_process=True always starts one
     stderr: list[str] = []
     stdout: list[bytes] = []
     readers = [

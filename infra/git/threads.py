@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -27,7 +27,7 @@ async def run_until_done(work: Callable[[], T], stop: threading.Event | None = N
         raise
 
 
-async def _wait_ignoring_cancellation(future: asyncio.Future[object]) -> None:
+async def _wait_ignoring_cancellation(future: asyncio.Future[Any]) -> None:
     while not future.done():
         try:
             await asyncio.wait({future})

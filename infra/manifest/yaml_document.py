@@ -33,11 +33,13 @@ class _PlainDataLoader(yaml.SafeLoader):
         self.depth = 0
 
     def compose_node(self, parent: Any, index: Any) -> Any:
-        event = self.peek_event()
+        # PyYAML's stubs leave the parser's event methods unannotated.
+        event = self.peek_event()  # type: ignore[no-untyped-call]
         if isinstance(event, AliasEvent):
-            self.get_event()
+            self.get_event()  # type: ignore[no-untyped-call]
             self._refuse("aliases (*name) are not allowed; write the value out", event)
-            return yaml.ScalarNode(f"{_TAG}null", "", event.start_mark, event.end_mark)
+            # The stubs give events the C parser's marks too, nodes only the pure-Python ones.
+            return yaml.ScalarNode(f"{_TAG}null", "", event.start_mark, event.end_mark)  # type: ignore[arg-type]
         if isinstance(event, NodeEvent) and event.anchor is not None:
             self._refuse("anchors (&name) are not allowed; write the value out", event)
         self.depth += 1

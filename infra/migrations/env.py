@@ -28,7 +28,9 @@ def configure(connection: Connection) -> None:
 
 
 async def run_async() -> None:
-    engine = create_engine(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None  # infra.db.migrate sets it
+    engine = create_engine(url)
     try:
         async with engine.connect() as connection:
             await connection.run_sync(configure)

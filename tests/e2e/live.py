@@ -10,8 +10,9 @@ from typing import Any
 
 import websockets
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
-PROTOCOL = "graphql-transport-ws"
+PROTOCOL = Subprotocol("graphql-transport-ws")
 RECEIVE_TIMEOUT = 60.0
 
 BUILD_LOG = """

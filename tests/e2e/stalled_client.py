@@ -56,7 +56,7 @@ class StalledClient:
             self.protocol.receive_data(data)
             for event in self.protocol.events_received():
                 if isinstance(event, Frame) and event.opcode is Opcode.TEXT:
-                    messages.append(json.loads(event.data))
+                    messages.append(json.loads(bytes(event.data)))
                 elif isinstance(event, Frame) and event.opcode is Opcode.CLOSE:
                     closed_cleanly = True
         self.socket.close()
@@ -86,7 +86,7 @@ class StalledClient:
 
     def _texts(self) -> list[dict[str, Any]]:
         texts = [
-            json.loads(event.data)
+            json.loads(bytes(event.data))
             for event in self._events
             if isinstance(event, Frame) and event.opcode is Opcode.TEXT
         ]

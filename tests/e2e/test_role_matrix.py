@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.conftest import CREATE_USER, ROLE_PASSWORD
-from tests.e2e.server import GraphQLClient, error_codes
+from tests.e2e.server import GraphQLClient, RunningServer, error_codes
 
 ROLES = ["ADMIN", "MAINTAINER", "VIEWER", "ANONYMOUS"]
 OK, UNAUTH, FORBID = "OK", "UNAUTHENTICATED", "FORBIDDEN"
@@ -239,7 +239,7 @@ MATRIX: dict[str, tuple[str, Case, dict[str, str]]] = {
 
 
 @pytest.fixture(scope="module")
-async def matrix_context(server, role_tokens: dict) -> dict:
+async def matrix_context(server: RunningServer, role_tokens: dict) -> dict:
     client = GraphQLClient(server.graphql_url)
     admin_token = role_tokens["ADMIN"]["accessToken"]
     counter = iter(range(10_000))

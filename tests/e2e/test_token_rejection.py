@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -39,7 +40,7 @@ def sign(payload: dict, key: str = TEST_SECRET_KEY) -> str:
     return jwt.encode(payload, key, algorithm="HS256")
 
 
-BAD_TOKENS = {
+BAD_TOKENS: dict[str, Callable[[dict], str]] = {
     "expired": lambda s: sign(claims_for(s, iat=1_000_000_000, exp=1_000_000_600)),
     "signed-with-another-key": lambda s: sign(claims_for(s), "another-key-" * 6),
     "alg-none": lambda s: alg_none(claims_for(s)),

@@ -61,7 +61,7 @@ async def test_tool_updated_sends_the_tool_then_its_changes_and_ends_when_it_is_
         assert (snapshot["id"], snapshot["status"]) == (tool["id"], "RUNNING")
 
         await api.mutate("stopTool", "ToolIdInput", id=tool["id"])
-        seen = []
+        seen: list[dict] = []
         while not seen or seen[-1]["status"] != "STOPPED":
             seen.append((await next_data(one, one_op))["toolUpdated"])
         assert seen[-1]["desiredState"] == "STOPPED"

@@ -363,7 +363,9 @@ async def test_cancelling_a_build_while_it_starts_puts_the_previous_image_back(
     cleanup_tools.append(name)
     repo = make_tool_repo(tmp_path, name=name, content="version one")
     tool, first = await install_running(api, repo.url, name)
-    broken_health = tool_files(name)["machete.yml"].replace("/health", "/never-answers")
+    manifest = tool_files(name)["machete.yml"]
+    assert isinstance(manifest, str)
+    broken_health = manifest.replace("/health", "/never-answers")
     repo.commit({"machete.yml": broken_health, "www/index.html": "version two\n"}, "v2")
     updated = await api.mutate("updateTool", "UpdateToolInput", id=tool["id"])
     build_id = updated["build"]["id"]

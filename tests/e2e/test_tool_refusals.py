@@ -146,7 +146,9 @@ async def test_a_volume_outside_the_tool_directory_is_refused(
     api: ToolsApi, tmp_path: Path, volume: str
 ) -> None:
     name = unique_name("volume")
-    manifest = tool_files(name)["machete.yml"] + f'  volumes: ["{volume}"]\n'
+    base = tool_files(name)["machete.yml"]
+    assert isinstance(base, str)
+    manifest = base + f'  volumes: ["{volume}"]\n'
     repo = make_tool_repo(tmp_path, name=name, manifest=str(manifest))
     result = await validate(api, repoUrl=repo.url)
     assert [e["code"] for e in result["errors"]] == ["VOLUME_NOT_ALLOWED"]
@@ -167,7 +169,9 @@ async def test_a_symlink_escaping_the_tool_directory_is_refused_at_start(
     tool_dir = data_dir(server) / "tools" / name
     tool_dir.mkdir(parents=True)
     (tool_dir / "data").symlink_to(outside)
-    manifest = tool_files(name)["machete.yml"] + '  volumes: ["./data:/app/data"]\n'
+    base = tool_files(name)["machete.yml"]
+    assert isinstance(base, str)
+    manifest = base + '  volumes: ["./data:/app/data"]\n'
     repo = make_tool_repo(tmp_path / "repo", name=name, manifest=str(manifest))
     build = await failed_install(api, name, repo.url)
     assert build["failure"]["code"] == "VOLUME_NOT_ALLOWED"

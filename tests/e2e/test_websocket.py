@@ -9,10 +9,11 @@ import httpx
 import pytest
 import websockets
 from websockets.exceptions import ConnectionClosed
+from websockets.typing import Subprotocol
 
-from tests.e2e.server import RunningServer
+from tests.e2e.server import GraphQLClient, RunningServer
 
-PROTOCOL = "graphql-transport-ws"
+PROTOCOL = Subprotocol("graphql-transport-ws")
 
 
 async def receive(socket: websockets.ClientConnection) -> dict:
@@ -89,13 +90,15 @@ async def test_subscribing_before_init_closes_the_socket_with_4401(server: Runni
 
 
 async def test_the_legacy_graphql_ws_protocol_is_refused_with_4406(server: RunningServer) -> None:
-    async with websockets.connect(server.ws_url, subprotocols=["graphql-ws"]) as socket:
+    async with websockets.connect(
+        server.ws_url, subprotocols=[Subprotocol("graphql-ws")]
+    ) as socket:
         assert socket.subprotocol is None
         assert await close_code(socket) == 4406
 
 
 async def test_a_signed_out_socket_is_refused_every_operation_and_closed(
-    server: RunningServer, client
+    server: RunningServer, client: GraphQLClient
 ) -> None:
     from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
 

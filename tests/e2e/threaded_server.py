@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, TypeVar
@@ -68,7 +68,7 @@ class ThreadedServer:
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.05)
 
-    async def inside(self, work: Callable[[], Awaitable[T]]) -> T:
+    async def inside(self, work: Callable[[], Coroutine[Any, Any, T]]) -> T:
         """Run `work` on the server's event loop and return its result here."""
         assert self.loop is not None
         future = asyncio.run_coroutine_threadsafe(work(), self.loop)

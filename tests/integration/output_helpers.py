@@ -4,7 +4,7 @@ what they print, a tool row to follow, and an engine that counts the lines it re
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from contextlib import aclosing
 from datetime import UTC, datetime
 
@@ -16,7 +16,7 @@ from infra.bootstrap import Application
 from infra.docker.engine import DockerContainerEngine
 
 GUARD_SECONDS = 30  # hang guards, not speed requirements
-Feed = AsyncIterator[list[ContainerOutput]]
+Feed = AsyncGenerator[list[ContainerOutput], None]
 
 
 def run(

@@ -8,6 +8,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from typing import Any, Self
 
 import pytest
 
@@ -18,7 +19,7 @@ from domain.builds.recovery import BuildRecovery
 from domain.clock import SystemClock
 from domain.errors import ErrorCode
 from domain.paging import Page
-from domain.ports import BuildFilter
+from domain.ports import BuildFilter, UnitOfWorkFactory
 from domain.tools.model import Tool, ToolStatus
 from infra.bootstrap import Application
 from infra.db.engine import create_session_factory
@@ -38,17 +39,17 @@ class FixedClock:
         return self.current
 
 
-def make_tool(name: str, **fields: object) -> Tool:
+def make_tool(name: str, **fields: Any) -> Tool:
     url = f"https://git.example.com/{name}.git"
-    return Tool(name, url, None, None, next(_ports), NOW, NOW, **fields)  # type: ignore[arg-type]
+    return Tool(name, url, None, None, next(_ports), NOW, NOW, **fields)
 
 
-def make_build(tool: Tool, number: int, queued_at: datetime = NOW, **fields: object) -> Build:
-    return Build(tool.id, number, BuildTrigger.INSTALL, "main", queued_at, **fields)  # type: ignore[arg-type]
+def make_build(tool: Tool, number: int, queued_at: datetime = NOW, **fields: Any) -> Build:
+    return Build(tool.id, number, BuildTrigger.INSTALL, "main", queued_at, **fields)
 
 
 @pytest.fixture
-def uow(application: Application):
+def uow(application: Application) -> UnitOfWorkFactory:
     factory = create_session_factory(application.database)
     return lambda **_: SqlAlchemyUnitOfWork(factory)
 
@@ -58,7 +59,7 @@ def is_postgres(application: Application) -> bool:
     return application.database.dialect.name == "postgresql"
 
 
-async def store(uow, *items: Tool | Build) -> None:
+async def store(uow: UnitOfWorkFactory, *items: Tool | Build) -> None:
     async with uow() as work:
         for item in items:
             if isinstance(item, Tool):
@@ -68,14 +69,14 @@ async def store(uow, *items: Tool | Build) -> None:
         await work.commit()
 
 
-async def load(uow, build_id: uuid.UUID) -> Build:
+async def load(uow: UnitOfWorkFactory, build_id: uuid.UUID) -> Build:
     async with uow() as work:
         build = await work.builds.get(build_id)
     assert build is not None
     return build
 
 
-async def claim(uow, owner: str, now: datetime = NOW) -> Build | None:
+async def claim(uow: UnitOfWorkFactory, owner: str, now: datetime = NOW) -> Build | None:
     async with uow() as work:
         build = await work.builds.claim_next(owner, now, now + LEASE)
         await work.commit()
@@ -85,7 +86,7 @@ async def claim(uow, owner: str, now: datetime = NOW) -> Build | None:
 # --- the build repository -------------------------------------------------------------------
 
 
-async def test_next_number_increments_per_tool(uow) -> None:
+async def test_next_number_increments_per_tool(uow: UnitOfWorkFactory) -> None:
     one, two = make_tool("numbered-one"), make_tool("numbered-two")
     await store(uow, one, two)
     async with uow() as work:
@@ -99,7 +100,7 @@ async def test_next_number_increments_per_tool(uow) -> None:
         assert await work.builds.next_number(two.id) == 2
 
 
-async def test_latest_for_tools_returns_the_highest_number_per_tool(uow) -> None:
+async def test_latest_for_tools_returns_the_highest_number_per_tool(uow: UnitOfWorkFactory) -> None:
     one, two, idle = make_tool("latest-one"), make_tool("latest-two"), make_tool("latest-idle")
     # The highest number wins even when an older number was queued later.
     builds = [
@@ -115,7 +116,7 @@ async def test_latest_for_tools_returns_the_highest_number_per_tool(uow) -> None
     assert {(b.tool_id, b.number) for b in latest} == {(one.id, 3), (two.id, 1)}
 
 
-async def test_build_pages_are_newest_first_with_working_cursors(uow) -> None:
+async def test_build_pages_are_newest_first_with_working_cursors(uow: UnitOfWorkFactory) -> None:
     tool = make_tool("paged")
     # Pairs share a queued_at, so the id must break ties for the cursor to be exact.
     builds = [make_build(tool, n + 1, NOW + timedelta(seconds=n // 2)) for n in range(7)]
@@ -133,14 +134,14 @@ async def test_build_pages_are_newest_first_with_working_cursors(uow) -> None:
     assert [b.id for b in seen] == [b.id for b in expected]
 
 
-async def test_build_pages_filter_by_status_and_tool(uow) -> None:
+async def test_build_pages_filter_by_status_and_tool(uow: UnitOfWorkFactory) -> None:
     one, two = make_tool("filter-one"), make_tool("filter-two")
     failed = make_build(one, 1, NOW, status=BuildStatus.FAILED)
     queued_one = make_build(one, 2, NOW + timedelta(seconds=1))
     queued_two = make_build(two, 1, NOW + timedelta(seconds=2))
     await store(uow, one, two, failed, queued_one, queued_two)
 
-    async def ids(**filters: object) -> list[uuid.UUID]:
+    async def ids(**filters: Any) -> list[uuid.UUID]:
         async with uow() as work:
             return [b.id for b in await work.builds.page(Page(10), BuildFilter(**filters))]
 
@@ -158,7 +159,9 @@ async def test_build_pages_filter_by_status_and_tool(uow) -> None:
 # --- claims and leases ----------------------------------------------------------------------
 
 
-async def test_claim_next_takes_the_oldest_queued_build_and_sets_the_lease(uow) -> None:
+async def test_claim_next_takes_the_oldest_queued_build_and_sets_the_lease(
+    uow: UnitOfWorkFactory,
+) -> None:
     tool = make_tool("claimed")
     running = make_build(tool, 1, NOW - timedelta(hours=1), status=BuildStatus.BUILDING)
     oldest = make_build(tool, 2, NOW)
@@ -178,7 +181,7 @@ async def test_claim_next_takes_the_oldest_queued_build_and_sets_the_lease(uow) 
 
 
 async def test_concurrent_claimers_claim_each_queued_build_exactly_once(
-    uow, is_postgres: bool
+    uow: UnitOfWorkFactory, is_postgres: bool
 ) -> None:
     tool = make_tool("contended")
     queued = [make_build(tool, n, NOW + timedelta(milliseconds=n)) for n in (1, 2, 3)]
@@ -206,7 +209,9 @@ async def test_concurrent_claimers_claim_each_queued_build_exactly_once(
         assert (await load(uow, build_id)).lease_owner == owner
 
 
-async def test_a_queued_build_whose_lease_expired_can_be_claimed_again(uow) -> None:
+async def test_a_queued_build_whose_lease_expired_can_be_claimed_again(
+    uow: UnitOfWorkFactory,
+) -> None:
     tool = make_tool("abandoned")
     build = make_build(
         tool, 1, lease_owner="dead-worker", lease_expires_at=NOW - timedelta(seconds=1)
@@ -220,7 +225,7 @@ async def test_a_queued_build_whose_lease_expired_can_be_claimed_again(uow) -> N
     assert await claim(uow, "another-worker") is None, "an unexpired lease is respected"
 
 
-async def test_renew_lease_only_works_for_the_owner(uow) -> None:
+async def test_renew_lease_only_works_for_the_owner(uow: UnitOfWorkFactory) -> None:
     tool = make_tool("renewed")
     await store(uow, tool, make_build(tool, 1))
     claimed = await claim(uow, "owner")
@@ -233,7 +238,9 @@ async def test_renew_lease_only_works_for_the_owner(uow) -> None:
     assert (await load(uow, claimed.id)).lease_expires_at == later
 
 
-async def test_record_log_progress_updates_counters_and_a_later_save_keeps_them(uow) -> None:
+async def test_record_log_progress_updates_counters_and_a_later_save_keeps_them(
+    uow: UnitOfWorkFactory,
+) -> None:
     tool = make_tool("progress")
     build = make_build(tool, 1)
     await store(uow, tool, build)
@@ -255,6 +262,7 @@ async def test_record_log_progress_updates_counters_and_a_later_save_keeps_them(
 
     async with uow() as work:  # the same session: read, count, then save
         same = await work.builds.get(build.id)
+        assert same is not None
         await work.builds.record_log_progress(build.id, 9, 400)
         same.advance(BuildStatus.BUILDING, NOW)
         await work.builds.save(same)
@@ -263,7 +271,9 @@ async def test_record_log_progress_updates_counters_and_a_later_save_keeps_them(
     assert (saved.status, saved.log_line_count, saved.log_bytes) == (BuildStatus.BUILDING, 9, 400)
 
 
-async def test_expired_leases_lists_only_active_non_queued_builds_past_their_lease(uow) -> None:
+async def test_expired_leases_lists_only_active_non_queued_builds_past_their_lease(
+    uow: UnitOfWorkFactory,
+) -> None:
     tool = make_tool("leases")
     past, future = NOW - timedelta(seconds=1), NOW + LEASE
     expired = make_build(tool, 1, status=BuildStatus.BUILDING, lease_expires_at=past)
@@ -284,7 +294,7 @@ async def test_expired_leases_lists_only_active_non_queued_builds_past_their_lea
 # --- recovery -------------------------------------------------------------------------------
 
 
-async def append_lines(uow, build: Build, count: int) -> int:
+async def append_lines(uow: UnitOfWorkFactory, build: Build, count: int) -> int:
     lines = [LogLine(seq, LogStream.STDOUT, NOW, f"step {seq}") for seq in range(1, count + 1)]
     size = sum(len(line.text) for line in lines)
     async with uow() as work:
@@ -294,7 +304,9 @@ async def append_lines(uow, build: Build, count: int) -> int:
     return size
 
 
-async def test_recovery_fails_an_expired_building_build_as_interrupted(uow) -> None:
+async def test_recovery_fails_an_expired_building_build_as_interrupted(
+    uow: UnitOfWorkFactory,
+) -> None:
     never_ran = make_tool("never-ran", status=ToolStatus.BUILDING)
     has_image = make_tool("has-image", status=ToolStatus.RUNNING, current_build_id=uuid.uuid4())
     expired = make_build(
@@ -335,8 +347,12 @@ async def test_recovery_fails_an_expired_building_build_as_interrupted(uow) -> N
     assert [line.seq for line in log] == [1, 2, 3, 4], "the failure line takes the next seq"
     assert log[-1].stream is LogStream.SYSTEM and "INTERRUPTED" in log[-1].text
     assert failed.log_line_count == 4 and failed.log_bytes == size + len(log[-1].text)
-    assert tool.status is ToolStatus.FAILED, "a tool that never ran becomes FAILED"
-    assert kept_tool.status is ToolStatus.RUNNING, "a tool with an image keeps running"
+    assert tool is not None and tool.status is ToolStatus.FAILED, (
+        "a tool that never ran becomes FAILED"
+    )
+    assert kept_tool is not None and kept_tool.status is ToolStatus.RUNNING, (
+        "a tool with an image keeps running"
+    )
     assert (await load(uow, alive.id)).status is BuildStatus.CLONING
     assert await BuildRecovery(uow, FixedClock(NOW)).fail_interrupted() == []
 
@@ -344,7 +360,9 @@ async def test_recovery_fails_an_expired_building_build_as_interrupted(uow) -> N
 # --- the log writer with a real store -------------------------------------------------------
 
 
-def writer_for(uow, build: Build, *, max_lines: int = 20000, max_bytes: int = 10**7):
+def writer_for(
+    uow: UnitOfWorkFactory, build: Build, *, max_lines: int = 20000, max_bytes: int = 10**7
+) -> BuildLogWriter:
     async def store_lines(build_id: uuid.UUID, lines: list[LogLine], total_bytes: int) -> None:
         async with uow() as work:
             await work.build_logs.append(build_id, lines)
@@ -362,19 +380,21 @@ def writer_for(uow, build: Build, *, max_lines: int = 20000, max_bytes: int = 10
     )
 
 
-async def read_all(uow, build_id: uuid.UUID) -> list[LogLine]:
+async def read_all(uow: UnitOfWorkFactory, build_id: uuid.UUID) -> list[LogLine]:
     async with uow() as work:
         return await work.build_logs.read(build_id, 0, 100_000)
 
 
-async def logged_build(uow, name: str) -> Build:
+async def logged_build(uow: UnitOfWorkFactory, name: str) -> Build:
     tool = make_tool(name)
     build = make_build(tool, 1)
     await store(uow, tool, build)
     return build
 
 
-async def test_written_lines_are_stored_in_order_with_consecutive_seq_and_counted(uow) -> None:
+async def test_written_lines_are_stored_in_order_with_consecutive_seq_and_counted(
+    uow: UnitOfWorkFactory,
+) -> None:
     build = await logged_build(uow, "chatty")
     writer = writer_for(uow, build)
     writer.start()
@@ -400,7 +420,9 @@ async def test_written_lines_are_stored_in_order_with_consecutive_seq_and_counte
     assert (await load(uow, build.id)).log_line_count == 451
 
 
-async def test_a_capped_log_ends_with_the_truncation_marker_then_the_summary(uow) -> None:
+async def test_a_capped_log_ends_with_the_truncation_marker_then_the_summary(
+    uow: UnitOfWorkFactory,
+) -> None:
     build = await logged_build(uow, "capped")
     writer = writer_for(uow, build, max_lines=10)
     writer.start()
@@ -419,7 +441,7 @@ async def test_a_capped_log_ends_with_the_truncation_marker_then_the_summary(uow
     assert (await load(uow, build.id)).log_line_count == len(stored)
 
 
-async def test_a_capped_log_never_stores_more_than_max_lines(uow) -> None:
+async def test_a_capped_log_never_stores_more_than_max_lines(uow: UnitOfWorkFactory) -> None:
     build = await logged_build(uow, "strict-cap")
     writer = writer_for(uow, build, max_lines=10)
     for n in range(50):
@@ -433,7 +455,7 @@ async def test_a_capped_log_never_stores_more_than_max_lines(uow) -> None:
     )
 
 
-async def test_reading_a_log_resumes_exactly_after_a_seq(uow) -> None:
+async def test_reading_a_log_resumes_exactly_after_a_seq(uow: UnitOfWorkFactory) -> None:
     build = await logged_build(uow, "resumable")
     writer = writer_for(uow, build)
     for n in range(20):
@@ -494,7 +516,7 @@ async def eventually(condition: Callable[[], bool], within: float = 3.0) -> floa
     return loop.time() - start
 
 
-async def queued_builds(uow, name: str, count: int) -> list[Build]:
+async def queued_builds(uow: UnitOfWorkFactory, name: str, count: int) -> list[Build]:
     tool = make_tool(name)
     now = datetime.now(UTC)
     builds = [make_build(tool, n, now + timedelta(milliseconds=n)) for n in range(1, count + 1)]
@@ -502,13 +524,15 @@ async def queued_builds(uow, name: str, count: int) -> list[Build]:
     return builds
 
 
-def new_worker(uow, pipeline: StubPipeline, concurrency: int) -> BuildWorker:
+def new_worker(uow: UnitOfWorkFactory, pipeline: StubPipeline, concurrency: int) -> BuildWorker:
     clock = SystemClock()
     recovery = BuildRecovery(uow, clock)
-    return BuildWorker(uow, pipeline, recovery, clock, concurrency=concurrency, lease_seconds=30)  # type: ignore[arg-type]
+    return BuildWorker(uow, pipeline, recovery, clock, concurrency=concurrency, lease_seconds=30)
 
 
-async def test_the_worker_runs_two_queued_builds_concurrently_and_claims_each_once(uow) -> None:
+async def test_the_worker_runs_two_queued_builds_concurrently_and_claims_each_once(
+    uow: UnitOfWorkFactory,
+) -> None:
     builds = await queued_builds(uow, "pool", 2)
     pipeline = StubPipeline()
     worker = new_worker(uow, pipeline, concurrency=2)
@@ -527,7 +551,9 @@ async def test_the_worker_runs_two_queued_builds_concurrently_and_claims_each_on
         assert (await load(uow, build.id)).lease_owner == worker.owner
 
 
-async def test_cancel_requested_cancels_the_running_build_with_reason_cancel(uow) -> None:
+async def test_cancel_requested_cancels_the_running_build_with_reason_cancel(
+    uow: UnitOfWorkFactory,
+) -> None:
     (build,) = await queued_builds(uow, "cancelled", 1)
     pipeline = StubPipeline()
     worker = new_worker(uow, pipeline, concurrency=1)
@@ -544,7 +570,7 @@ async def test_cancel_requested_cancels_the_running_build_with_reason_cancel(uow
     assert pipeline.controls[build.id].stop_reason == "cancel"
 
 
-async def test_stop_cancels_running_builds_for_shutdown_and_returns(uow) -> None:
+async def test_stop_cancels_running_builds_for_shutdown_and_returns(uow: UnitOfWorkFactory) -> None:
     builds = await queued_builds(uow, "shutdown", 2)
     pipeline = StubPipeline()
     worker = new_worker(uow, pipeline, concurrency=2)
@@ -557,7 +583,7 @@ async def test_stop_cancels_running_builds_for_shutdown_and_returns(uow) -> None
     assert pipeline.active == 0
 
 
-async def test_after_stop_the_worker_reports_no_running_builds(uow) -> None:
+async def test_after_stop_the_worker_reports_no_running_builds(uow: UnitOfWorkFactory) -> None:
     await queued_builds(uow, "shutdown-count", 2)
     pipeline = StubPipeline()
     worker = new_worker(uow, pipeline, concurrency=2)
@@ -573,7 +599,9 @@ async def test_after_stop_the_worker_reports_no_running_builds(uow) -> None:
     )
 
 
-async def test_a_cancel_written_by_another_process_is_noticed_by_the_heartbeat(uow) -> None:
+async def test_a_cancel_written_by_another_process_is_noticed_by_the_heartbeat(
+    uow: UnitOfWorkFactory,
+) -> None:
     (build,) = await queued_builds(uow, "remote-cancel", 1)
     pipeline = StubPipeline()
     worker = new_worker(uow, pipeline, concurrency=1)
@@ -582,6 +610,7 @@ async def test_a_cancel_written_by_another_process_is_noticed_by_the_heartbeat(u
         await eventually(lambda: build.id in pipeline.controls)
         async with uow() as other_process:
             stored = await other_process.builds.get(build.id)
+            assert stored is not None
             stored.cancel_requested_at = datetime.now(UTC)
             await other_process.builds.save(stored)
             await other_process.commit()
@@ -599,7 +628,7 @@ class GatedUnitOfWork(SqlAlchemyUnitOfWork):
     held: asyncio.Event  # set on the subclass made per test
     gate: asyncio.Event
 
-    async def __aenter__(self):  # type: ignore[no-untyped-def]
+    async def __aenter__(self) -> Self:
         await super().__aenter__()
         self._claimed = False
         real_claim = self.builds.claim_next
@@ -609,7 +638,7 @@ class GatedUnitOfWork(SqlAlchemyUnitOfWork):
             self._claimed = build is not None
             return build
 
-        self.builds.claim_next = claim_next  # type: ignore[method-assign]
+        self.builds.claim_next = claim_next
         return self
 
     async def commit(self) -> None:
@@ -622,29 +651,33 @@ class GatedUnitOfWork(SqlAlchemyUnitOfWork):
 
 
 async def test_a_build_claimed_while_the_worker_stops_is_not_cancelled_as_a_user_cancel(
-    application: Application, uow
+    application: Application, uow: UnitOfWorkFactory
 ) -> None:
     builds = await queued_builds(uow, "claimed-during-stop", 2)
     factory = create_session_factory(application.database)
-    gated = type("Gated", (GatedUnitOfWork,), {"held": asyncio.Event(), "gate": asyncio.Event()})
+
+    class Gated(GatedUnitOfWork):
+        held = asyncio.Event()
+        gate = asyncio.Event()
+
     pipeline = StubPipeline()
 
     async def slow_release(build_id: uuid.UUID) -> None:
         # Like the real pipeline, releasing a build for shutdown takes a moment (a write).
-        await eventually(lambda: len(pipeline.controls) == 2 or gated.gate.is_set(), 1.0)
+        await eventually(lambda: len(pipeline.controls) == 2 or Gated.gate.is_set(), 1.0)
         await asyncio.sleep(0.1)
 
-    pipeline.on_cancel = slow_release  # type: ignore[method-assign]
-    worker = new_worker(lambda: gated(factory), pipeline, concurrency=2)
+    pipeline.on_cancel = slow_release
+    worker = new_worker(lambda **_: Gated(factory), pipeline, concurrency=2)
     worker.start()
     try:
-        await eventually(lambda: len(pipeline.controls) == 1 and gated.held.is_set())
+        await eventually(lambda: len(pipeline.controls) == 1 and Gated.held.is_set())
         stopping = asyncio.create_task(worker.stop())
         await asyncio.sleep(0.05)  # stop() is now waiting for the first build to wind down
-        gated.gate.set()  # ... when the second slot's claim returns
+        Gated.gate.set()  # ... when the second slot's claim returns
         await asyncio.wait_for(stopping, 5)
     finally:
-        gated.gate.set()
+        Gated.gate.set()
         await asyncio.wait_for(worker.stop(), 5)
     late = builds[1].id if builds[0].id in pipeline.controls else builds[0].id
     assert late not in pipeline.calls or pipeline.cancelled.get(late) == "shutdown", (

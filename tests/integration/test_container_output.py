@@ -89,7 +89,7 @@ async def test_the_tail_is_the_last_lines_of_both_streams_in_the_order_printed(
     await printed(client, name, "done")
     feed = engine.follow_output(name, tail=4)
     lines = await collect(feed, 4)
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
     assert seen(lines) == [(ERR, "err 5"), (OUT, "out 6"), (ERR, "err 6"), (OUT, "done")]
     stamps = [line.timestamp for line in lines]
     assert stamps == sorted(stamps) and all(stamp.tzinfo == UTC for stamp in stamps)
@@ -107,7 +107,7 @@ async def test_live_lines_follow_the_tail_without_gaps_or_repeats(
     await printed(client, name, "tock 2")
     feed = engine.follow_output(name, tail=1)
     lines = await collect(feed, 10)
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
     first = int(lines[0].text.split()[1])
     expected = [
         pair for n in range(first, first + 6) for pair in ((OUT, f"tick {n}"), (ERR, f"tock {n}"))
@@ -128,7 +128,7 @@ async def test_closing_a_feed_early_leaves_no_thread_nor_connection_and_the_engi
     feed = engine.follow_output(name, tail=1)
     assert [line.text for line in await anext(feed)] == ["tick"]
     assert len(set(threading.enumerate()) - threads) == 1  # its reader
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
     assert set(threading.enumerate()) <= threads
     assert threading.active_count() <= len(threads)
     assert open_descriptors() <= descriptors
@@ -148,7 +148,7 @@ async def test_closing_a_feed_early_leaves_no_thread_nor_connection_and_the_engi
     assert state is not None and state.running
     again = engine.follow_output(name, tail=1)
     assert [line.text for line in await anext(again)] == ["tick"]
-    await again.aclose()  # type: ignore[attr-defined]
+    await again.aclose()
 
 
 async def test_following_a_missing_container_is_not_found(engine: DockerContainerEngine) -> None:
@@ -187,7 +187,7 @@ async def test_lines_are_capped_decoded_leniently_and_joined_when_docker_splits_
     await printed(client, name, "last")
     feed = engine.follow_output(name, tail=None)
     lines = await collect(feed, 4)
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
     assert [line.text for line in lines] == ["x" * 8192, "café \ufffd bad", "crlf", "last"]
 
 
@@ -198,7 +198,7 @@ async def test_a_tty_container_has_all_its_output_on_stdout(
     await printed(client, name, "two")
     feed = engine.follow_output(name, tail=None)
     lines = await collect(feed, 2)
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
     assert seen(lines) == [(OUT, "one"), (OUT, "two")]
 
 

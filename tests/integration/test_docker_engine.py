@@ -9,6 +9,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import docker
 import pytest
@@ -93,7 +94,7 @@ async def served_tool(
         yield BuiltTool(name, tag, labels, image_id, marker, recorder, threads)
 
 
-def spec_for(tool: BuiltTool, port: int, **overrides: object) -> ContainerSpec:
+def spec_for(tool: BuiltTool, port: int, **overrides: Any) -> ContainerSpec:
     spec = ContainerSpec(
         name=container_name(tool.name),
         image=tool.tag,
@@ -103,7 +104,7 @@ def spec_for(tool: BuiltTool, port: int, **overrides: object) -> ContainerSpec:
         network_mode=NetworkMode.HOST,
         environment={"PORT": str(port)},
     )
-    return replace(spec, **overrides)  # type: ignore[arg-type]
+    return replace(spec, **overrides)
 
 
 # Building.

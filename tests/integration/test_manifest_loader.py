@@ -10,6 +10,7 @@ import pytest
 
 from domain.errors import ErrorCode, ManifestError, ValidationFailed
 from domain.manifest.model import Category
+from domain.manifest.problems import ManifestProblem
 from infra.manifest.loader import YamlManifestLoader
 from tests.fixtures.repos import DOCKERFILE, MANIFEST
 
@@ -133,16 +134,18 @@ def test_a_manifest_that_is_not_a_regular_file_is_refused(
 
 
 def test_invalid_utf8_is_a_problem_at_its_line(loader: YamlManifestLoader, tmp_path: Path) -> None:
-    directory = tool_directory(
-        tmp_path, **{"machete.yml": b"name: a\nauthor: \xff\xfe\n", "Dockerfile": DOCKERFILE}
-    )
+    files: dict[str, str | bytes] = {
+        "machete.yml": b"name: a\nauthor: \xff\xfe\n",
+        "Dockerfile": DOCKERFILE,
+    }
+    directory = tool_directory(tmp_path, **files)
 
     with pytest.raises(ValidationFailed) as caught:
         loader.load(directory)
 
     [problem] = caught.value.problems
     assert "UTF-8" in problem.message
-    assert problem.line == 2  # type: ignore[attr-defined]
+    assert isinstance(problem, ManifestProblem) and problem.line == 2
 
 
 def test_an_oversized_manifest_is_refused(loader: YamlManifestLoader, tmp_path: Path) -> None:
@@ -169,7 +172,8 @@ def test_validation_problems_come_through_the_loader(
 
 def test_a_byte_order_mark_is_tolerated(loader: YamlManifestLoader, tmp_path: Path) -> None:
     content = b"\xef\xbb\xbf" + VALID_MANIFEST.encode()
-    directory = tool_directory(tmp_path, **{"machete.yml": content, "Dockerfile": DOCKERFILE})
+    files: dict[str, str | bytes] = {"machete.yml": content, "Dockerfile": DOCKERFILE}
+    directory = tool_directory(tmp_path, **files)
 
     assert loader.load(directory).name == "hello-tool"
 

@@ -9,6 +9,7 @@ import pytest
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
 from domain.errors import ErrorCode, ValidationFailed
 from domain.paging import Page
+from domain.ports import UnitOfWorkFactory
 from domain.users.model import Role, User
 from infra.bootstrap import Application
 from infra.db.engine import create_session_factory
@@ -22,12 +23,12 @@ def make_user(name: str, created_at: datetime = NOW, role: Role = Role.VIEWER) -
 
 
 @pytest.fixture
-def uow(application: Application):
+def uow(application: Application) -> UnitOfWorkFactory:
     factory = create_session_factory(application.database)
     return lambda **_: SqlAlchemyUnitOfWork(factory)
 
 
-async def test_a_user_round_trips_with_aware_utc_timestamps(uow) -> None:
+async def test_a_user_round_trips_with_aware_utc_timestamps(uow: UnitOfWorkFactory) -> None:
     user = make_user("alice")
     async with uow() as work:
         await work.users.add(user)
@@ -38,7 +39,7 @@ async def test_a_user_round_trips_with_aware_utc_timestamps(uow) -> None:
     assert loaded.created_at.tzinfo is not None and loaded.created_at == NOW
 
 
-async def test_uncommitted_work_is_rolled_back(uow) -> None:
+async def test_uncommitted_work_is_rolled_back(uow: UnitOfWorkFactory) -> None:
     user = make_user("ghost")
     async with uow() as work:
         await work.users.add(user)
@@ -46,7 +47,7 @@ async def test_uncommitted_work_is_rolled_back(uow) -> None:
         assert await work.users.get(user.id) is None
 
 
-async def test_user_pages_follow_created_at_then_id(uow) -> None:
+async def test_user_pages_follow_created_at_then_id(uow: UnitOfWorkFactory) -> None:
     users = [make_user(f"u{i}", NOW + timedelta(seconds=i // 2)) for i in range(5)]
     async with uow() as work:
         for user in users:
@@ -59,7 +60,7 @@ async def test_user_pages_follow_created_at_then_id(uow) -> None:
     assert [u.id for u in first + rest] == [u.id for u in expected]
 
 
-async def test_admins_are_counted_only_when_active(uow) -> None:
+async def test_admins_are_counted_only_when_active(uow: UnitOfWorkFactory) -> None:
     inactive = make_user("old-admin", role=Role.ADMIN)
     inactive.is_active = False
     async with uow() as work:
@@ -70,7 +71,7 @@ async def test_admins_are_counted_only_when_active(uow) -> None:
         assert await work.users.count_active_admins() == 1
 
 
-async def test_revoking_a_family_leaves_other_families_alone(uow) -> None:
+async def test_revoking_a_family_leaves_other_families_alone(uow: UnitOfWorkFactory) -> None:
     user = make_user("fam")
     family, other = TokenFamily(user.id, NOW), TokenFamily(user.id, NOW)
     async with uow() as work:
@@ -93,7 +94,7 @@ async def test_revoking_a_family_leaves_other_families_alone(uow) -> None:
     assert stored is not None and stored.family_id == family.id
 
 
-async def test_revoking_all_families_of_a_user(uow) -> None:
+async def test_revoking_all_families_of_a_user(uow: UnitOfWorkFactory) -> None:
     alice, bob = make_user("alice2"), make_user("bob2")
     families = [TokenFamily(alice.id, NOW), TokenFamily(alice.id, NOW), TokenFamily(bob.id, NOW)]
     async with uow() as work:
@@ -108,7 +109,7 @@ async def test_revoking_all_families_of_a_user(uow) -> None:
     assert active == [False, False, True]
 
 
-async def test_api_tokens_are_found_by_digest_and_listed_per_user(uow) -> None:
+async def test_api_tokens_are_found_by_digest_and_listed_per_user(uow: UnitOfWorkFactory) -> None:
     user = make_user("tok")
     token = ApiToken(user.id, "ci", "f" * 64, NOW, NOW + timedelta(days=1))
     async with uow() as work:
@@ -126,7 +127,7 @@ async def test_api_tokens_are_found_by_digest_and_listed_per_user(uow) -> None:
     assert [t.last_used_at for t in listed] == [NOW + timedelta(minutes=5)]
 
 
-async def test_a_refresh_token_is_spent_only_once(uow) -> None:
+async def test_a_refresh_token_is_spent_only_once(uow: UnitOfWorkFactory) -> None:
     user = make_user("spender")
     family = TokenFamily(user.id, NOW)
     token = RefreshToken(user.id, family.id, "e" * 64, NOW, NOW + timedelta(days=1))
@@ -140,10 +141,11 @@ async def test_a_refresh_token_is_spent_only_once(uow) -> None:
         assert not await work.refresh_tokens.spend(token.id, NOW)
         await work.commit()
     async with uow() as work:
-        assert (await work.refresh_tokens.get_by_hash("e" * 64)).used_at == NOW
+        spent = await work.refresh_tokens.get_by_hash("e" * 64)
+        assert spent is not None and spent.used_at == NOW
 
 
-async def test_a_duplicate_insert_becomes_a_username_taken_error(uow) -> None:
+async def test_a_duplicate_insert_becomes_a_username_taken_error(uow: UnitOfWorkFactory) -> None:
     async with uow() as work:
         await work.users.add(make_user("dup"))
         await work.commit()
@@ -161,7 +163,7 @@ async def test_a_duplicate_insert_becomes_a_username_taken_error(uow) -> None:
     assert caught.value.problems[0].code is ErrorCode.EMAIL_TAKEN
 
 
-async def test_touching_an_api_token_only_moves_a_stale_last_used(uow) -> None:
+async def test_touching_an_api_token_only_moves_a_stale_last_used(uow: UnitOfWorkFactory) -> None:
     user = make_user("toucher")
     token = ApiToken(user.id, "ci", "d" * 64, NOW, None, last_used_at=NOW)
     async with uow() as work:
@@ -172,9 +174,11 @@ async def test_touching_an_api_token_only_moves_a_stale_last_used(uow) -> None:
     async with uow() as work:
         await work.api_tokens.touch(token.id, later, not_since=NOW - timedelta(minutes=1))
         await work.commit()
-        assert (await work.api_tokens.get(token.id)).last_used_at == NOW
+        touched = await work.api_tokens.get(token.id)
+        assert touched is not None and touched.last_used_at == NOW
     async with uow() as work:
         await work.api_tokens.touch(token.id, later, not_since=later)
         await work.commit()
     async with uow() as work:
-        assert (await work.api_tokens.get(token.id)).last_used_at == later
+        touched = await work.api_tokens.get(token.id)
+        assert touched is not None and touched.last_used_at == later

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -80,6 +81,6 @@ def test_an_issued_token_decodes_to_its_user_and_session() -> None:
         pytest.param(lambda: "garbage", id="garbage"),
     ],
 )
-def test_bad_tokens_are_refused(token) -> None:
+def test_bad_tokens_are_refused(token: Callable[[], str]) -> None:
     with pytest.raises(InvalidToken):
         codec().decode(token())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -35,7 +36,7 @@ def test_the_docker_probe_reports_the_engines_version() -> None:
     assert asyncio.run(DockerContainerEngine().engine_version()) == expected
 
 
-async def test_an_unreachable_docker_engine_is_reported_as_none(tmp_path) -> None:
+async def test_an_unreachable_docker_engine_is_reported_as_none(tmp_path: Path) -> None:
     engine = DockerContainerEngine(base_url=f"unix://{tmp_path}/no-such.sock")
     assert await engine.engine_version() is None
 

@@ -117,7 +117,7 @@ async def test_a_restart_reads_only_the_new_run_not_the_history_before_it(
         assert newest.text == "first run"
         await engine.start_container(name)
         assert texts(await anext(feed)) == ["second run"]
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
     assert engine.since == [None, newest.timestamp]
     # The tail; then the newest line shown again (the engine includes its instant), and the
     # new one: none of the history.
@@ -138,7 +138,7 @@ async def test_a_crash_loop_is_shown_run_by_run_and_no_run_is_read_twice(
     await until(lambda: len(engine.reads) == 1)  # no application yet: the first run shows whole
     name = run(client, image, tool_name, CRASHING_RUN, restart_policy="unless-stopped")
     lines = await shown
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
     one_run = [str(number) for number in range(1, 1001)]
     assert texts(lines) == [text for n in range(1, 6) for text in [*one_run, f"run {n}"]]
     # Each follow reads only what came after the newest line shown (that line again, or the
@@ -170,7 +170,7 @@ async def test_runs_started_by_hand_that_end_alike_between_two_looks_are_all_sho
             await exited(client, name)
             states.append(await engine.container_state(name))
         lines = await collect(feed, 4)
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
     assert texts(lines) == ["run 2", "run 3", "run 4", "run 5"]
     ended = {(s.running, s.status, s.exit_code, s.restart_count) for s in states if s}
     assert ended == {(False, "exited", 1, 0)}  # all alike, but for when each started

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -12,7 +13,7 @@ from sqlalchemy.orm import InstrumentedAttribute
 from domain.builds.model import Build, BuildTrigger, LogLine, LogStream
 from domain.errors import ErrorCode, ValidationFailed
 from domain.paging import Page
-from domain.ports import ToolFilter
+from domain.ports import ToolFilter, UnitOfWorkFactory
 from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, ToolStatus
 from domain.tools.ports_allocation import HostPortTaken
 from domain.users.model import Role, User
@@ -30,7 +31,7 @@ def make_tool(
     *,
     created_at: datetime = NOW,
     host_port: int | None = None,
-    **fields: object,
+    **fields: Any,
 ) -> Tool:
     port = host_port if host_port is not None else next(_ports)
     return Tool(
@@ -41,24 +42,26 @@ def make_tool(
         port,
         created_at,
         created_at,
-        **fields,  # type: ignore[arg-type]
+        **fields,
     )
 
 
 @pytest.fixture
-def uow(application: Application):
+def uow(application: Application) -> UnitOfWorkFactory:
     factory = create_session_factory(application.database)
     return lambda **_: SqlAlchemyUnitOfWork(factory)
 
 
-async def add_tools(uow, *tools: Tool) -> None:
+async def add_tools(uow: UnitOfWorkFactory, *tools: Tool) -> None:
     async with uow() as work:
         for tool in tools:
             await work.tools.add(tool)
         await work.commit()
 
 
-async def test_a_tool_round_trips_every_field_through_add_get_get_by_name_and_save(uow) -> None:
+async def test_a_tool_round_trips_every_field_through_add_get_get_by_name_and_save(
+    uow: UnitOfWorkFactory,
+) -> None:
     owner = User("owner", "owner@example.com", "hash", Role.ADMIN, NOW, NOW)
     tool = make_tool(
         "full-tool",
@@ -108,7 +111,7 @@ async def test_a_tool_round_trips_every_field_through_add_get_get_by_name_and_sa
         assert await work.tools.get(uuid.uuid4()) is None
 
 
-async def test_a_duplicate_name_raises_validation_failed_name_taken(uow) -> None:
+async def test_a_duplicate_name_raises_validation_failed_name_taken(uow: UnitOfWorkFactory) -> None:
     await add_tools(uow, make_tool("twin"))
     with pytest.raises(ValidationFailed) as caught:
         async with uow() as work:
@@ -119,7 +122,7 @@ async def test_a_duplicate_name_raises_validation_failed_name_taken(uow) -> None
         assert len(await work.tools.page(Page(10), ToolFilter())) == 1
 
 
-async def test_a_duplicate_host_port_raises_host_port_taken(uow) -> None:
+async def test_a_duplicate_host_port_raises_host_port_taken(uow: UnitOfWorkFactory) -> None:
     await add_tools(uow, make_tool("first", host_port=18080))
     with pytest.raises(HostPortTaken) as caught:
         async with uow() as work:
@@ -129,7 +132,9 @@ async def test_a_duplicate_host_port_raises_host_port_taken(uow) -> None:
         assert await work.tools.get_by_name("second") is None
 
 
-async def test_page_filters_by_status_category_and_case_insensitive_search(uow) -> None:
+async def test_page_filters_by_status_category_and_case_insensitive_search(
+    uow: UnitOfWorkFactory,
+) -> None:
     pdf = make_tool(
         "Alpha-Tool", description="Converts PDF files", category="docs", status=ToolStatus.RUNNING
     )
@@ -139,7 +144,7 @@ async def test_page_filters_by_status_category_and_case_insensitive_search(uow) 
     )
     await add_tools(uow, pdf, offline, image)
 
-    async def names(**filters: object) -> set[str]:
+    async def names(**filters: Any) -> set[str]:
         async with uow() as work:
             return {tool.name for tool in await work.tools.page(Page(50), ToolFilter(**filters))}
 
@@ -152,7 +157,9 @@ async def test_page_filters_by_status_category_and_case_insensitive_search(uow) 
     assert await names(search="nothing-like-this") == set()
 
 
-async def test_a_search_containing_percent_or_underscore_is_matched_literally(uow) -> None:
+async def test_a_search_containing_percent_or_underscore_is_matched_literally(
+    uow: UnitOfWorkFactory,
+) -> None:
     await add_tools(
         uow,
         make_tool("alpha-tool", description="plain text"),
@@ -172,7 +179,9 @@ async def test_a_search_containing_percent_or_underscore_is_matched_literally(uo
     assert await names("\\") == set(), "a backslash is matched literally too"
 
 
-async def test_keyset_pagination_returns_each_tool_once_in_created_order(uow) -> None:
+async def test_keyset_pagination_returns_each_tool_once_in_created_order(
+    uow: UnitOfWorkFactory,
+) -> None:
     # Pairs share a created_at, so the id must break ties for the cursor to be exact.
     tools = [make_tool(f"paged-{i}", created_at=NOW + timedelta(seconds=i // 2)) for i in range(7)]
     await add_tools(uow, *tools)
@@ -190,7 +199,7 @@ async def test_keyset_pagination_returns_each_tool_once_in_created_order(uow) ->
     assert [tool.id for tool in seen] == [tool.id for tool in expected]
 
 
-async def test_keyset_pagination_combines_with_filters(uow) -> None:
+async def test_keyset_pagination_combines_with_filters(uow: UnitOfWorkFactory) -> None:
     tools = [
         make_tool(f"mixed-{i}", created_at=NOW + timedelta(seconds=i), category=("a", "b")[i % 2])
         for i in range(6)
@@ -203,7 +212,7 @@ async def test_keyset_pagination_combines_with_filters(uow) -> None:
     assert [tool.name for tool in first + rest] == ["mixed-0", "mixed-2", "mixed-4"]
 
 
-async def test_used_host_ports_lists_every_allocated_port(uow) -> None:
+async def test_used_host_ports_lists_every_allocated_port(uow: UnitOfWorkFactory) -> None:
     await add_tools(
         uow,
         make_tool("p1", host_port=18001),
@@ -214,7 +223,9 @@ async def test_used_host_ports_lists_every_allocated_port(uow) -> None:
         assert await work.tools.used_host_ports() == {18001, 18002, 18100}
 
 
-async def test_running_lists_only_tools_desired_running_with_a_current_build(uow) -> None:
+async def test_running_lists_only_tools_desired_running_with_a_current_build(
+    uow: UnitOfWorkFactory,
+) -> None:
     await add_tools(
         uow,
         make_tool("runs", current_build_id=uuid.uuid4(), status=ToolStatus.UNHEALTHY),
@@ -233,7 +244,7 @@ async def count_rows(
         return int((await connection.execute(query)).scalar_one())
 
 
-async def populate(uow, tool: Tool) -> list[Build]:
+async def populate(uow: UnitOfWorkFactory, tool: Tool) -> list[Build]:
     builds = [Build(tool.id, n, BuildTrigger.INSTALL, None, NOW) for n in (1, 2)]
     async with uow() as work:
         await work.tools.add(tool)
@@ -260,7 +271,7 @@ async def stored(application: Application, tool: Tool, builds: list[Build]) -> d
 
 
 async def test_deleting_a_tool_deletes_its_builds_log_lines_secrets_and_health_checks(
-    uow, application: Application
+    uow: UnitOfWorkFactory, application: Application
 ) -> None:
     doomed, kept = make_tool("doomed"), make_tool("kept")
     doomed_builds = await populate(uow, doomed)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -27,7 +28,7 @@ def dist(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def client_for(tmp_path: Path, dist: Path, **overrides: object) -> httpx.AsyncClient:
+def client_for(tmp_path: Path, dist: Path, **overrides: Any) -> httpx.AsyncClient:
     settings = Settings(
         data_dir=tmp_path / "data", secret_key=TEST_SECRET_KEY, web_dist=dist, **overrides
     )

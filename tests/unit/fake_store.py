@@ -18,6 +18,17 @@ from domain.auth.model import ApiToken, RefreshToken, TokenFamily
 from domain.builds.model import Build, BuildStatus, LogLine
 from domain.events import Event
 from domain.pending_events import PendingEvents
+from domain.ports import (
+    ApiTokenRepository,
+    AuditLog,
+    BuildLogRepository,
+    BuildRepository,
+    HealthCheckRepository,
+    RefreshTokenRepository,
+    ToolRepository,
+    ToolSecretRepository,
+    UserRepository,
+)
 from domain.tools.model import HealthCheck, Tool, ToolSecret
 from domain.users.model import User
 from tests.unit.fake_account_repositories import (
@@ -124,17 +135,18 @@ class FakeUnitOfWork:
         self.log_rows = Table(store.build_logs)
         self.check_rows = Table(store.health_checks)
         self._audit: list[AuditEvent] = []
-        self.users = FakeUserRepository(self.user_rows, pending)
-        self.refresh_tokens = FakeRefreshTokenRepository(
+        # Typed as the ports, so that the type checker holds each fake to its port.
+        self.users: UserRepository = FakeUserRepository(self.user_rows, pending)
+        self.refresh_tokens: RefreshTokenRepository = FakeRefreshTokenRepository(
             self.family_rows, self.refresh_rows, pending
         )
-        self.api_tokens = FakeApiTokenRepository(self.api_token_rows, pending)
-        self.audit = FakeAuditLog(self._audit)
-        self.tools = FakeToolRepository(self.tool_rows, self.cascade_tool, pending)
-        self.tool_secrets = FakeToolSecretRepository(self.secret_rows)
-        self.builds = FakeBuildRepository(self.build_rows, pending)
-        self.build_logs = FakeBuildLogRepository(self.log_rows)
-        self.health_checks = FakeHealthCheckRepository(self.check_rows)
+        self.api_tokens: ApiTokenRepository = FakeApiTokenRepository(self.api_token_rows, pending)
+        self.audit: AuditLog = FakeAuditLog(self._audit)
+        self.tools: ToolRepository = FakeToolRepository(self.tool_rows, self.cascade_tool, pending)
+        self.tool_secrets: ToolSecretRepository = FakeToolSecretRepository(self.secret_rows)
+        self.builds: BuildRepository = FakeBuildRepository(self.build_rows, pending)
+        self.build_logs: BuildLogRepository = FakeBuildLogRepository(self.log_rows)
+        self.health_checks: HealthCheckRepository = FakeHealthCheckRepository(self.check_rows)
         return self
 
     async def __aexit__(

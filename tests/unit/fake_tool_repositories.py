@@ -125,12 +125,13 @@ class FakeBuildRepository:
             raise LookupError(f"build {build.id} is not stored")
         self._events.collect(build)
         # Like the SQL adapter: log counters change only with the lines themselves.
-        kept = {
-            "log_line_count": stored.log_line_count,
-            "log_bytes": stored.log_bytes,
-            "cancel_requested_at": build.cancel_requested_at or stored.cancel_requested_at,
-        }
-        self._rows.put(build.id, dataclasses.replace(build, **kept))
+        kept = dataclasses.replace(
+            build,
+            log_line_count=stored.log_line_count,
+            log_bytes=stored.log_bytes,
+            cancel_requested_at=build.cancel_requested_at or stored.cancel_requested_at,
+        )
+        self._rows.put(build.id, kept)
 
     async def get(self, build_id: uuid.UUID | None) -> Build | None:
         return self._rows.get(build_id) if build_id is not None else None

@@ -45,11 +45,11 @@ def test_untagged_children_of_the_builds_layers_are_removed_newest_first() -> No
     )
     output = BuildOutput()
     output.created_layers.append(OURS.removeprefix("sha256:")[:12])
-    remove_build_leftovers(api, output, None)  # type: ignore[arg-type]
+    remove_build_leftovers(api, output, None)
     assert api.removed == [UNSEEN_CHILD, UNSEEN, OURS[7:19]]
 
 
 def test_a_build_that_recorded_no_layer_touches_no_other_image() -> None:
     api = FakeApi([image(BASE, "", ["busybox:latest"]), image(UNSEEN, BASE)])
-    remove_build_leftovers(api, BuildOutput(), None)  # type: ignore[arg-type]
+    remove_build_leftovers(api, BuildOutput(), None)
     assert api.removed == []

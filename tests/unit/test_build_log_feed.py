@@ -9,11 +9,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from domain.builds.log_feed import BuildLogFeed, LogChunk
+from domain.builds.log_feed import CHUNK_LINES, BuildLogFeed, LogChunk
 from domain.builds.model import Build, BuildStatus, BuildTrigger, LogLine, LogStream
 from domain.builds.service import BuildService
 from domain.errors import FeedLagged, NotFound
 from domain.events import BuildChanged, BuildLogAppended
+from domain.live.wakeups import RECHECK_SECONDS
 from infra.events.in_process import InProcessEventBus
 from tests.unit.fake_store import FakeUnitOfWork, Store
 
@@ -30,8 +31,12 @@ class World:
         self.store.builds[self.build.id] = self.build
         self.written = 0
 
-    def feed(self, **options: float) -> BuildLogFeed:
-        return BuildLogFeed(self.builds, self.bus, **options)  # type: ignore[arg-type]
+    def feed(
+        self, *, chunk_lines: int = CHUNK_LINES, recheck_seconds: float = RECHECK_SECONDS
+    ) -> BuildLogFeed:
+        return BuildLogFeed(
+            self.builds, self.bus, chunk_lines=chunk_lines, recheck_seconds=recheck_seconds
+        )
 
     async def write(self, count: int, *, announce: bool = True) -> None:
         for _ in range(count):
@@ -140,13 +145,15 @@ async def test_many_followers_of_one_build_share_each_read() -> None:
     calls = 0
     read = world.builds.log_since
 
-    async def counted(*args: object) -> object:
+    async def counted(
+        build_id: uuid.UUID, after: int, limit: int
+    ) -> tuple[Build | None, list[LogLine]]:
         nonlocal calls
         calls += 1
         await asyncio.sleep(0.01)  # a database takes a moment: the followers overlap
-        return await read(*args)  # type: ignore[arg-type]
+        return await read(build_id, after, limit)
 
-    world.builds.log_since = counted  # type: ignore[method-assign]
+    world.builds.log_since = counted
     shared = world.feed()  # one per process, as the container wires it
     feeds = [shared.follow(world.build.id, 0) for _ in range(50)]
     await world.write(3)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from pathlib import Path
 
 import pytest
 
-from domain.builds.model import BuildPhase, BuildStatus, BuildTrigger
+from domain.builds.model import Build, BuildPhase, BuildStatus, BuildTrigger
 from domain.builds.pipeline import BuildControl
 from domain.errors import EngineError, ErrorCode
 from domain.runtime.model import HealthResult, container_name
@@ -24,11 +25,11 @@ def world(tmp_path: Path) -> ToolWorld:
     return ToolWorld(tmp_path)
 
 
-async def rebuild(world: ToolWorld, tool_id: object) -> object:
+async def rebuild(world: ToolWorld, tool_id: uuid.UUID) -> Build:
     _, build = await world.build_requests().request_build(
         a_user(),
         RequestBuild(tool_id),
-        BuildTrigger.REBUILD,  # type: ignore[arg-type]
+        BuildTrigger.REBUILD,
     )
     await world.claim(build.id)
     return build
@@ -81,7 +82,8 @@ async def test_a_failed_rebuild_leaves_a_running_tool_as_it_was(world: ToolWorld
     world.engine.build_error = EngineError("step failed", code=ErrorCode.IMAGE_BUILD_FAILED)
     await world.pipeline().run(second.id, BuildControl())
 
-    assert world.build(second.id).failure.phase is BuildPhase.BUILDING  # type: ignore[union-attr]
+    failure = world.build(second.id).failure
+    assert failure is not None and failure.phase is BuildPhase.BUILDING
     after = world.tool(tool.id)
     assert (after.status, after.current_build_id) == (ToolStatus.RUNNING, first.id)
 
@@ -91,13 +93,14 @@ async def test_an_unexpected_error_fails_the_build_without_leaving_it_active(
 ) -> None:
     _, build = await world.installed()
     await world.claim(build.id)
-    world.engine.build_error = RuntimeError("a bug")  # type: ignore[assignment]
+    world.engine.build_error = RuntimeError("a bug")
     await world.pipeline().run(build.id, BuildControl())
 
     failed = world.build(build.id)
     assert failed.status is BuildStatus.FAILED
-    assert failed.failure.code == ErrorCode.INTERNAL_ERROR  # type: ignore[union-attr]
-    assert "a bug" not in failed.failure.message  # type: ignore[union-attr]
+    assert failed.failure is not None
+    assert failed.failure.code == ErrorCode.INTERNAL_ERROR
+    assert "a bug" not in failed.failure.message
 
 
 async def test_a_build_whose_lease_was_lost_stops_without_writing_its_status(
@@ -120,14 +123,14 @@ async def test_the_final_status_is_committed_after_the_last_log_line(world: Tool
     world.engine.build_output = [f"line {n}" for n in range(50)]
     world.engine.build_error = EngineError("boom", code=ErrorCode.IMAGE_BUILD_FAILED)
     lines_at_finish: list[int] = []
-    record = world.store.record_status
+    record, build_id = world.store.record_status, build.id
 
-    def spy(committed: object) -> None:
-        if committed.status is BuildStatus.FAILED and not lines_at_finish:  # type: ignore[attr-defined]
-            lines_at_finish.append(len(world.store.logs(build.id)))
-        record(committed)  # type: ignore[arg-type]
+    def spy(build: Build) -> None:  # its parameter named as the method's, which it replaces
+        if build.status is BuildStatus.FAILED and not lines_at_finish:
+            lines_at_finish.append(len(world.store.logs(build_id)))
+        record(build)
 
-    world.store.record_status = spy  # type: ignore[method-assign]
+    world.store.record_status = spy
     await world.pipeline().run(build.id, BuildControl())
 
     logs = world.store.logs(build.id)
@@ -162,7 +165,7 @@ async def test_a_cancel_is_recorded_even_when_cleaning_up_fails(world: ToolWorld
     async def engine_down(tag: str) -> None:
         raise EngineError("The Docker engine is not reachable.", code=ErrorCode.ENGINE_UNAVAILABLE)
 
-    world.engine.remove_image = engine_down  # type: ignore[method-assign]
+    world.engine.remove_image = engine_down
     task, control = await world.start_run(build.id)
     await world.stop_run(task, control, "cancel")
     assert world.build(build.id).status is BuildStatus.CANCELLED

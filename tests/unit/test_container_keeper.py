@@ -78,7 +78,7 @@ async def test_a_tool_that_cannot_be_brought_back_is_marked_failed_after_three_t
     async def port_taken(spec: object) -> str:
         raise EngineError("port is already allocated", code=ErrorCode.CONTAINER_START_FAILED)
 
-    world.engine.run_container = port_taken  # type: ignore[method-assign]
+    world.engine.run_container = port_taken
     reconciler = keeper(world)
     for _ in range(2):
         assert await reconciler.reconcile_all() == []

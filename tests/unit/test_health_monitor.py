@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
 import pytest
@@ -21,9 +22,9 @@ def monitor(world: ToolWorld) -> HealthMonitor:
     return world.services().health
 
 
-async def set_status(world: ToolWorld, tool_id: object, status: ToolStatus) -> None:
+async def set_status(world: ToolWorld, tool_id: uuid.UUID, status: ToolStatus) -> None:
     async with world.uow() as uow:
-        tool = await uow.tools.lock(tool_id)  # type: ignore[arg-type]
+        tool = await uow.tools.lock(tool_id)
         assert tool is not None
         tool.status, tool.updated_at = status, world.clock.now()
         await uow.tools.save(tool)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -22,14 +22,12 @@ from tests.unit.tool_fakes import ToolWorld, a_user
 NAME = container_name("hello")
 GUARD_SECONDS = 5  # a hang guard, not a speed requirement
 
-Feed = AsyncIterator[list[ContainerOutput]]
+Feed = AsyncGenerator[list[ContainerOutput], None]
 
 
 @pytest.fixture
 def world(tmp_path: Path) -> ToolWorld:
-    world = ToolWorld(tmp_path)
-    world.engine.output = {}  # type: ignore[attr-defined]
-    return world
+    return ToolWorld(tmp_path)
 
 
 def feed_of(world: ToolWorld) -> ToolOutput:
@@ -37,7 +35,7 @@ def feed_of(world: ToolWorld) -> ToolOutput:
 
 
 def log_of(world: ToolWorld) -> list[ContainerOutput]:
-    return world.engine.output.setdefault(NAME, [])  # type: ignore[attr-defined,no-any-return]
+    return world.engine.output.setdefault(NAME, [])
 
 
 def printed(world: ToolWorld, *texts: str, seconds: float = 0.0) -> list[ContainerOutput]:
@@ -114,8 +112,8 @@ async def test_the_feed_starts_with_the_last_lines_then_follows_new_ones(
     assert await next_batch(feed) == old[1:]
     live = printed(world, "out3", "err3")
     assert await next_batch(feed) == live
-    assert world.engine.follows == [(NAME, 3, None)]  # type: ignore[attr-defined]
-    await feed.aclose()  # type: ignore[attr-defined]
+    assert world.engine.follows == [(NAME, 3, None)]
+    await feed.aclose()
 
 
 async def test_a_restarted_container_shows_only_what_it_printed_since(world: ToolWorld) -> None:
@@ -129,11 +127,11 @@ async def test_a_restarted_container_shows_only_what_it_printed_since(world: Too
     printed(world, "after the restart", seconds=5)
     await world.engine.start_container(NAME)
     assert texts(await pending) == ["after the restart"]
-    assert world.engine.follows == [  # type: ignore[attr-defined]
+    assert world.engine.follows == [
         (NAME, 1, None),
         (NAME, None, newest.timestamp),
     ]
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
 
 
 async def test_a_container_created_anew_is_shown_from_its_first_line(world: ToolWorld) -> None:
@@ -142,12 +140,12 @@ async def test_a_container_created_anew_is_shown_from_its_first_line(world: Tool
     feed = feed_of(world).follow(tool.id, 5)
     assert texts(await next_batch(feed)) == ["old container"]
     pending = await stop_and_wait_for_the_next_container(world, feed)
-    world.engine.output[NAME] = []  # type: ignore[attr-defined]
+    world.engine.output[NAME] = []
     fresh = printed(world, "new 1", "new 2", seconds=5)
     await world.engine.remove_container(NAME)
     await world.engine.run_container(world.engine.runs[-1])
     assert await pending == fresh
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
 
 
 async def test_an_empty_tail_keeps_older_lines_hidden_after_a_restart(world: ToolWorld) -> None:
@@ -158,7 +156,7 @@ async def test_an_empty_tail_keeps_older_lines_hidden_after_a_restart(world: Too
     printed(world, "new", seconds=5)
     await world.engine.start_container(NAME)
     assert texts(await pending) == ["new"]
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
 
 
 async def test_a_tool_without_a_container_yet_is_followed_once_it_has_one(
@@ -172,7 +170,7 @@ async def test_a_tool_without_a_container_yet_is_followed_once_it_has_one(
     first = printed(world, "first line", seconds=5)
     world.engine.containers[NAME] = ContainerState(True, "running")
     assert await pending == first
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
 
 
 async def test_a_restart_asks_the_engine_only_for_lines_since_the_newest_shown(
@@ -186,10 +184,10 @@ async def test_a_restart_asks_the_engine_only_for_lines_since_the_newest_shown(
     new = printed(world, "new 1", "new 2", seconds=5)
     await world.engine.start_container(NAME)
     assert await pending == new
-    assert world.engine.follows[-1] == (NAME, None, history[-1].timestamp)  # type: ignore[attr-defined]
+    assert world.engine.follows[-1] == (NAME, None, history[-1].timestamp)
     # The tail, the newest line again (the engine includes its instant), and the new ones.
-    assert world.engine.lines_sent == 1 + 1 + len(new)  # type: ignore[attr-defined]
-    await feed.aclose()  # type: ignore[attr-defined]
+    assert world.engine.lines_sent == 1 + 1 + len(new)
+    await feed.aclose()
 
 
 async def test_an_empty_tail_asks_only_for_lines_since_the_feed_began(world: ToolWorld) -> None:
@@ -201,8 +199,8 @@ async def test_an_empty_tail_asks_only_for_lines_since_the_feed_began(world: Too
     printed(world, "new", seconds=5)
     await world.engine.start_container(NAME)
     assert texts(await pending) == ["new"]
-    assert world.engine.follows == [(NAME, 0, None), (NAME, None, began)]  # type: ignore[attr-defined]
-    await feed.aclose()  # type: ignore[attr-defined]
+    assert world.engine.follows == [(NAME, 0, None), (NAME, None, began)]
+    await feed.aclose()
 
 
 async def test_a_start_that_crashed_between_two_looks_still_shows_its_lines_though_it_ended_alike(
@@ -223,7 +221,7 @@ async def test_a_start_that_crashed_between_two_looks_still_shows_its_lines_thou
     after = world.engine.containers[NAME]
     assert dataclasses.replace(after, started_at=before.started_at) == before  # only the start
     assert await pending == crash
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
 
 
 async def test_a_run_that_started_and_crashed_as_the_last_follow_ended_still_shows(
@@ -244,7 +242,7 @@ async def test_a_run_that_started_and_crashed_as_the_last_follow_ended_still_sho
     world.engine.after_follow = start_and_crash_at_once
     world.engine.crash(NAME, exit_code=1)
     assert await pending == crash
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
 
 
 async def test_a_container_waiting_for_its_restart_policy_is_not_followed_again_until_it_runs(
@@ -259,12 +257,12 @@ async def test_a_container_waiting_for_its_restart_policy_is_not_followed_again_
     assert world.engine.containers[NAME].running  # what Docker says while it waits
     looks = world.engine.state_looks
     await until(lambda: world.engine.state_looks > looks + 20)
-    assert len(world.engine.follows) == 1  # type: ignore[attr-defined]
+    assert len(world.engine.follows) == 1
     printed(world, "run 2", seconds=5)
     world.engine.start_by_policy(NAME)
     assert texts(await pending) == ["run 2"]
-    assert len(world.engine.follows) == 2  # type: ignore[attr-defined]
-    await feed.aclose()  # type: ignore[attr-defined]
+    assert len(world.engine.follows) == 2
+    await feed.aclose()
 
 
 async def test_the_feed_ends_when_the_tool_is_uninstalled(world: ToolWorld) -> None:
@@ -285,7 +283,7 @@ async def test_closing_the_feed_early_closes_the_engine_stream(world: ToolWorld)
     feed = feed_of(world).follow(tool.id, 10)
     await next_batch(feed)
     assert open_follows(world) == 1
-    await feed.aclose()  # type: ignore[attr-defined]
+    await feed.aclose()
     assert open_follows(world) == 0
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from domain.auth.sessions import SessionService
 from domain.errors import DomainError, ErrorCode, Forbidden, ValidationFailed
 from domain.paging import Page
 from domain.users.commands import CreateUser, UpdateUser
@@ -9,6 +10,7 @@ from domain.users.model import Role, User
 from domain.users.service import UserService
 from tests.unit.conftest import PASSWORD
 from tests.unit.fake_store import Store
+from tests.unit.fakes import FakeClock
 
 
 async def test_an_admin_creates_a_user_with_normalized_names(
@@ -107,7 +109,7 @@ async def test_a_non_admin_cannot_change_someone_else(
 
 
 async def test_an_admin_changes_a_role_and_deactivation_ends_sessions(
-    users: UserService, admin: User, viewer: User, store: Store, sessions
+    users: UserService, admin: User, viewer: User, store: Store, sessions: SessionService
 ) -> None:
     from domain.auth.commands import SignIn
 
@@ -130,7 +132,7 @@ async def test_the_last_active_admin_cannot_be_demoted_or_deactivated(
 
 
 async def test_users_are_listed_in_pages_with_one_lookahead_row(
-    users: UserService, admin: User, clock
+    users: UserService, admin: User, clock: FakeClock
 ) -> None:
     for index in range(4):
         clock.advance(seconds=1)

@@ -7,7 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -60,7 +60,7 @@ class FakeContainerEngine:
         self.stopped: list[str] = []
         self.started: list[str] = []
         self.build_output = ["Step 1/2 : FROM python:3.11-slim", "Step 2/2 : COPY . /app"]
-        self.build_error: DomainError | None = None
+        self.build_error: Exception | None = None  # a DomainError, or a bug
         self.build_seconds = 0.0
         self.build_started = asyncio.Event()
         self.container_started = asyncio.Event()
@@ -70,6 +70,11 @@ class FakeContainerEngine:
         self.state_looks = 0
         # Called as a follow of `name`'s output ends, before the follower looks again.
         self.after_follow: Callable[[str], None] | None = None
+        # What follow_output serves and what it records (see there).
+        self.output: dict[str, list[ContainerOutput]] = {}
+        self.follows: list[tuple[str, int | None, datetime | None]] = []
+        self.open_follows = 0
+        self.lines_sent = 0
 
     async def engine_version(self) -> str | None:
         return "fake-27.0"
@@ -166,19 +171,18 @@ class FakeContainerEngine:
 
     async def follow_output(
         self, name: str, *, tail: int | None, since: datetime | None = None
-    ) -> AsyncIterator[list[ContainerOutput]]:
+    ) -> AsyncGenerator[list[ContainerOutput], None]:
         """What tests put in `self.output[name]` (the container's whole log: a restart keeps
         it, a new container gets a new list): the last `tail` lines, none stamped before
         `since` (as Docker, the instant itself included), then lines added while the run
         it began on goes on. `self.follows` records each call's (name, tail, since),
         `self.lines_sent` counts the lines it handed out, `self.open_follows` the follows
-        not yet closed (attributes made on first use)."""
-        output: dict[str, list[ContainerOutput]] = vars(self).setdefault("output", {})
-        vars(self).setdefault("follows", []).append((name, tail, since))
+        not yet closed."""
+        self.follows.append((name, tail, since))
         if name not in self.containers:
             raise NotFound("The tool has no container.")
-        self.open_follows = getattr(self, "open_follows", 0) + 1
-        log = output.setdefault(name, [])
+        self.open_follows += 1
+        log = self.output.setdefault(name, [])
         run = self.containers[name].run
         sent = 0 if tail is None else max(len(log) - tail, 0)
         try:
@@ -186,7 +190,7 @@ class FakeContainerEngine:
                 if sent < len(log):
                     batch, sent = log[sent:], len(log)
                     batch = [line for line in batch if since is None or line.timestamp >= since]
-                    self.lines_sent = getattr(self, "lines_sent", 0) + len(batch)
+                    self.lines_sent += len(batch)
                     if batch:
                         yield batch
                 elif not self._prints(name, run):

@@ -10,6 +10,7 @@ from domain.builds.model import ACTIVE, Build, BuildStatus, LogLine
 from domain.paging import Page
 from domain.pending_events import PendingEvents
 from domain.ports import BuildFilter
+from infra.db.row_count import rows_matched
 from infra.db.rows import BuildLogLineRow, BuildRow
 
 ACTIVE_VALUES = [status.value for status in ACTIVE]
@@ -119,7 +120,7 @@ class SqlAlchemyBuildRepository:
             )
             .values(lease_owner=owner, lease_expires_at=lease_until)
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if rows_matched(claimed) != 1:
             return None
         return await self.get(candidate)
 
@@ -136,7 +137,7 @@ class SqlAlchemyBuildRepository:
             .where(BuildRow.id == build_id, BuildRow.lease_owner == owner)
             .values(lease_expires_at=lease_until)
         )
-        return renewed.rowcount == 1  # type: ignore[attr-defined]
+        return rows_matched(renewed) == 1
 
     async def record_log_progress(
         self, build_id: uuid.UUID, line_count: int, log_bytes: int

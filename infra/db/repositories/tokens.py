@@ -8,6 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
 from domain.pending_events import PendingEvents
+from infra.db.row_count import rows_matched
 from infra.db.rows import ApiTokenRow, RefreshTokenRow, TokenFamilyRow
 
 
@@ -65,7 +66,7 @@ class SqlAlchemyRefreshTokenRepository:
             .values(used_at=at)
             .execution_options(synchronize_session=False)
         )
-        return result.rowcount == 1
+        return rows_matched(result) == 1
 
     async def unused_in_family(self, family_id: uuid.UUID) -> RefreshToken | None:
         query = (

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, ViewportSize, async_playwright
 
 from tests.e2e.browser.chromium import (
     AXE_SCRIPT,
@@ -19,7 +19,7 @@ from tests.e2e.browser.pages import Traffic, watch
 from tests.e2e.server import RunningServer
 from tests.services import unavailable
 
-WIDE = {"width": 1280, "height": 900}
+WIDE: ViewportSize = {"width": 1280, "height": 900}
 HERE = Path(__file__).parent
 
 

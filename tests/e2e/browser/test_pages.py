@@ -38,7 +38,7 @@ async def installed(
     api = ToolsApi(client, role_tokens["ADMIN"]["accessToken"])
     result = await api.install(repoUrl=repo.url, name=name)
     await api.wait_for_build(result["build"]["id"])
-    await api.wait_for_status(result["tool"]["id"], "RUNNING")
+    await api.wait_for_status(result["tool"]["id"], {"RUNNING"})
     try:
         yield {"name": name, "build_id": result["build"]["id"]}
     finally:

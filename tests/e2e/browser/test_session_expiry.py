@@ -5,8 +5,9 @@ delivering updates."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.async_api import Page, WebSocketRoute, expect
@@ -40,7 +41,12 @@ async def test_the_live_socket_reconnects_with_a_fresh_token_after_its_token_exp
 
     def relay(socket: WebSocketRoute) -> None:
         upstream = socket.connect_to_server()
-        upstream.on_close(lambda code, reason: closes.append(code) or socket.close(code=code))
+
+        def closed(code: int | None, reason: str | None) -> Coroutine[Any, Any, None]:
+            closes.append(code)
+            return socket.close(code=code)  # the handler's coroutine, which Playwright awaits
+
+        upstream.on_close(closed)
 
     await page.route_web_socket("**/graphql", relay)
     await page.goto("/")

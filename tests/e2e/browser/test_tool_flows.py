@@ -69,7 +69,8 @@ async def test_a_manifest_with_three_mistakes_shows_three_errors_with_their_line
     errors = page.get_by_role("alert").filter(has_text="line")
     await expect(errors.locator("li")).to_have_count(3, timeout=30_000)
     texts = await errors.locator("li").all_inner_texts()
-    assert [re.search(r"line (\d+)", t).group(1) for t in texts] == ["1", "4", "7"]
+    found = [re.search(r"line (\d+)", t) for t in texts]
+    assert [match.group(1) if match else None for match in found] == ["1", "4", "7"]
     assert 'did you mean "port"' in texts[1]
     await expect(page.get_by_label("Repository URL")).to_have_value(repo.url)  # nothing lost
 
@@ -118,7 +119,9 @@ async def test_install_streams_the_log_live_resumes_after_a_dropped_socket_and_r
     await expect(card.get_by_text("RUNNING", exact=True)).to_be_visible(timeout=60_000)
     link = card.get_by_role("link", name=re.compile(f"Open {name}"))
     async with httpx.AsyncClient() as http:
-        assert (await http.get(await link.get_attribute("href") + "/health")).status_code == 200
+        href = await link.get_attribute("href")
+        assert href is not None
+        assert (await http.get(href + "/health")).status_code == 200
 
 
 async def test_stop_then_uninstall_from_the_tool_page(
@@ -136,7 +139,8 @@ async def test_stop_then_uninstall_from_the_tool_page(
 
     await page.get_by_role("button", name="Stop", exact=True).click()
     await expect(status.get_by_text("STOPPED", exact=True).first).to_be_visible(timeout=30_000)
-    assert (await api.tool(installed["tool"]["id"]))["status"] == "STOPPED"
+    stopped = await api.tool(installed["tool"]["id"])
+    assert stopped is not None and stopped["status"] == "STOPPED"
 
     await page.get_by_role("button", name="Uninstall", exact=True).click()
     dialog = page.get_by_role("dialog")

@@ -41,9 +41,14 @@ def validate(text: str, platform: str = PLATFORM) -> Manifest:
 def problems_of(text: str, platform: str = PLATFORM) -> list[ManifestProblem]:
     with pytest.raises(ValidationFailed) as caught:
         validate(text, platform)
-    problems = caught.value.problems
-    assert all(isinstance(problem, ManifestProblem) for problem in problems)
-    return problems  # type: ignore[return-value]
+    return manifest_problems(caught.value)
+
+
+def manifest_problems(error: ValidationFailed) -> list[ManifestProblem]:
+    """The error's problems, each checked to be a ManifestProblem."""
+    problems = [problem for problem in error.problems if isinstance(problem, ManifestProblem)]
+    assert len(problems) == len(error.problems), error.problems
+    return problems
 
 
 def minimal(machete: str = "", top: str = "") -> str:

@@ -7,12 +7,13 @@ import pytest
 from domain.errors import ValidationFailed
 from domain.manifest.document import Entry, Mapping, Scalar, Sequence
 from infra.manifest.yaml_document import MAX_DOCUMENT_BYTES, parse_document
+from tests.unit.manifest.support import manifest_problems
 
 
 def problems(text: str) -> list[tuple[str, int | None]]:
     with pytest.raises(ValidationFailed) as caught:
         parse_document(text)
-    return [(problem.detail, problem.line) for problem in caught.value.problems]  # type: ignore[attr-defined]
+    return [(problem.detail, problem.line) for problem in manifest_problems(caught.value)]
 
 
 def test_nodes_carry_their_lines_and_scalars_their_types() -> None:
