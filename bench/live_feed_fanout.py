@@ -25,9 +25,9 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bench.log_ingestion import UnitOfWorkFactory, new_build, scratch_database
+from domain.builds.catalog import BuildCatalog
 from domain.builds.log_feed import BuildLogFeed
 from domain.builds.model import Build, BuildStatus, LogLine, LogStream
-from domain.builds.service import BuildService
 from domain.ports import UnitOfWorkFactory as ReadingUnitOfWorkFactory
 from infra.db.engine import create_engine, create_session_factory
 from infra.db.migrate import upgrade_to_head_async
@@ -67,7 +67,7 @@ ROWS = (
 )
 
 
-class CountingBuilds(BuildService):
+class CountingBuilds(BuildCatalog):
     """Each `log_since` is one read transaction on the database: that is what is counted."""
 
     def __init__(self, uow: ReadingUnitOfWorkFactory) -> None:

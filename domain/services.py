@@ -14,10 +14,11 @@ from domain.auth.authenticator import Authenticator
 from domain.auth.browser_binding import BrowserBinding
 from domain.auth.sessions import SessionService
 from domain.auth.throttle import FailureCounter, SignInThrottle, ThrottlePolicy
+from domain.builds.catalog import BuildCatalog
 from domain.builds.log_feed import BuildLogFeed
 from domain.builds.pipeline import BuildLimits, BuildPipeline
 from domain.builds.recovery import BuildRecovery
-from domain.builds.service import BuildService
+from domain.builds.requests import BuildRequests
 from domain.builds.status_feed import BuildStatusFeed
 from domain.clock import Clock
 from domain.ports import (
@@ -37,16 +38,15 @@ from domain.ports import (
     UnitOfWorkFactory,
 )
 from domain.system import SystemService, WorkerProbe
-from domain.tools.build_requests import BuildRequests
 from domain.tools.catalog import ToolCatalog
 from domain.tools.configuration import ToolConfiguration
-from domain.tools.containers import ContainerKeeper
 from domain.tools.health_monitor import HealthMonitor
 from domain.tools.installation import ToolInstaller
+from domain.tools.launcher import ToolLauncher
 from domain.tools.lifecycle import ToolLifecycle
 from domain.tools.output import ToolOutput
 from domain.tools.policy import ToolPolicy
-from domain.tools.runtime import ToolRuntime
+from domain.tools.reconciler import ToolReconciler
 from domain.tools.status_feed import ToolStatusFeed
 from domain.users.service import UserService
 
@@ -105,7 +105,7 @@ class Services:
     lifecycle: ToolLifecycle
     build_requests: BuildRequests
     output: ToolOutput
-    builds: BuildService
+    builds: BuildCatalog
     build_log_feed: BuildLogFeed
     build_status_feed: BuildStatusFeed
     tool_status_feed: ToolStatusFeed
@@ -113,18 +113,18 @@ class Services:
     pipeline: BuildPipeline
     recovery: BuildRecovery
     health: HealthMonitor
-    containers: ContainerKeeper
+    reconciler: ToolReconciler
 
 
 def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
     a, s = adapters, settings
     uow, clock = a.unit_of_work, a.clock
-    runtime = ToolRuntime(
+    launcher = ToolLauncher(
         a.container_engine, a.tool_files, a.health_probe, a.secret_cipher, s.tool_policy, clock
     )
-    containers = ContainerKeeper(uow, a.container_engine, runtime, clock)
+    reconciler = ToolReconciler(uow, a.container_engine, launcher, clock)
     build_requests = BuildRequests(uow, a.container_engine, a.build_signals, s.tool_policy, clock)
-    builds = BuildService(uow)
+    builds = BuildCatalog(uow)
     tools = ToolCatalog(uow)
     return Services(
         users=UserService(uow, a.password_hasher, clock),
@@ -157,10 +157,10 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
         lifecycle=ToolLifecycle(
             uow,
             a.container_engine,
-            runtime,
+            launcher,
             a.tool_files,
             build_requests,
-            containers,
+            reconciler,
             a.background,
             clock,
         ),
@@ -175,13 +175,13 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             a.source_control,
             a.manifests,
             a.container_engine,
-            runtime,
+            launcher,
             clock,
             s.build_limits,
         ),
         recovery=BuildRecovery(uow, clock),
         health=HealthMonitor(
-            uow, runtime, clock, s.health_history_size, starting_grace=s.starting_grace
+            uow, launcher, clock, s.health_history_size, starting_grace=s.starting_grace
         ),
-        containers=containers,
+        reconciler=reconciler,
     )

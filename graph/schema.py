@@ -25,9 +25,9 @@ from graph.http_operations import SubscriptionsOverWebSocketOnly
 from graph.node_queries import NodeQueries
 from graph.operation import PerOperationState
 from graph.system.queries import SystemQueries
-from graph.tools.mutations import ToolMutations
-from graph.tools.operations import ToolOperations
+from graph.tools.lifecycle_mutations import ToolLifecycleMutations
 from graph.tools.queries import ToolQueries
+from graph.tools.setup_mutations import ToolSetupMutations
 from graph.tools.subscriptions import ToolSubscriptions
 from graph.tools.types import HealthCheckType, ToolType
 from graph.users.mutations import UserMutations
@@ -41,7 +41,9 @@ class Query(UserQueries, ToolQueries, BuildQueries, NodeQueries, SystemQueries):
 
 
 @strawberry.type
-class Mutation(AuthMutations, UserMutations, ToolMutations, ToolOperations, BuildMutations):
+class Mutation(
+    AuthMutations, UserMutations, ToolSetupMutations, ToolLifecycleMutations, BuildMutations
+):
     pass
 
 

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock, SystemClock
+from domain.containers import NetworkMode
 from domain.errors import DomainError
 from domain.ports import UnitOfWorkFactory
-from domain.runtime.model import NetworkMode
 from domain.services import Adapters, Services, build_services
 from infra.adapters import Resources, build_adapters
 from infra.db.leadership import ToolMonitorLeadership
@@ -102,7 +102,7 @@ def bootstrap(settings: Settings, clock: Clock | None = None) -> Application:
     resources.worker_link.attach(worker)
     leadership = ToolMonitorLeadership(resources.database)
     monitor = ToolMonitor(
-        leadership, services.containers, services.health, settings.health_check_interval_seconds
+        leadership, services.reconciler, services.health, settings.health_check_interval_seconds
     )
     background = BackgroundWork(
         worker, QueueListener(resources.events, worker), monitor, resources.tasks

@@ -12,8 +12,8 @@ import uuid
 from collections.abc import AsyncGenerator, Awaitable
 from dataclasses import dataclass
 
+from domain.builds.catalog import MAX_LOG_PAGE, BuildCatalog
 from domain.builds.model import Build, LogLine
-from domain.builds.service import MAX_LOG_PAGE, BuildService
 from domain.errors import NotFound
 from domain.events import build_topic
 from domain.live.shared_reads import SharedReads
@@ -34,7 +34,7 @@ class LogChunk:
 class BuildLogFeed:
     def __init__(
         self,
-        builds: BuildService,
+        builds: BuildCatalog,
         bus: EventBus,
         *,
         chunk_lines: int = CHUNK_LINES,

@@ -11,6 +11,7 @@ from domain.builds.log_writer import BuildLogWriter
 from domain.builds.model import Build, BuildStatus, BuildTrigger, LogLine
 from domain.builds.progress import BuildProgress
 from domain.clock import Clock
+from domain.containers import ImageBuild, container_name, image_tag, labels_for
 from domain.errors import DomainError, EngineError, ErrorCode, ValidationFailed
 from domain.events import BuildLogAppended
 from domain.manifest.model import manifest_from_document
@@ -20,10 +21,9 @@ from domain.ports import (
     SourceControl,
     UnitOfWorkFactory,
 )
-from domain.runtime.model import ImageBuild, container_name, image_tag, labels_for
-from domain.tools.model import DesiredState
-from domain.tools.runtime import Launch, ToolRuntime
+from domain.tools.launcher import Launch, ToolLauncher
 from domain.tools.source import validate_source
+from domain.tools.status import DesiredState
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class BuildPipeline:
         source: SourceControl,
         manifests: ManifestLoader,
         engine: ContainerEngine,
-        runtime: ToolRuntime,
+        launcher: ToolLauncher,
         clock: Clock,
         limits: BuildLimits,
     ) -> None:
@@ -62,7 +62,7 @@ class BuildPipeline:
         self._source = source
         self._manifests = manifests
         self._engine = engine
-        self._runtime = runtime
+        self._launcher = launcher
         self._clock = clock
         self._limits = limits
 
@@ -121,7 +121,7 @@ class BuildPipeline:
             return  # it ended (or was failed by the reaper) before the cancel arrived
         try:
             if progress.launch_attempted:
-                async with self._runtime.lock_for(tool.id):
+                async with self._launcher.lock_for(tool.id):
                     await self._engine.remove_container(container_name(tool.name))
             ran_before = progress.before is not None and progress.before.had_image
             if build.trigger is not BuildTrigger.ROLLBACK and ran_before != build.id:
@@ -135,7 +135,7 @@ class BuildPipeline:
             await self._start(progress, build, log)
             return
         tool = await progress.advance(BuildStatus.CLONING)
-        repo_url = self._runtime.repo_url(tool, await progress.secrets())
+        repo_url = self._launcher.repo_url(tool, await progress.secrets())
         source = validate_source(
             repo_url, build.ref, tool.subdir, allow_local=self._limits.allow_local_repos
         )
@@ -162,7 +162,7 @@ class BuildPipeline:
         manifest = manifest_from_document(build.manifest)
         secrets = await progress.secrets()
         # Under the tool's lock, a stop either came before (and is seen here) or waits.
-        async with self._runtime.lock_for(tool.id):
+        async with self._launcher.lock_for(tool.id):
             tool = await progress.tool()
             if tool.desired_state is not DesiredState.RUNNING:
                 # Stopped while building: keep the new image for the next start, start nothing.
@@ -172,9 +172,9 @@ class BuildPipeline:
                 return
             log.system(f"Starting {tool.name} on {tool.url} (health {manifest.health_check})")
             progress.launch_attempted = True
-            await self._runtime.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
+            await self._launcher.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
             await progress.mark_launched()
-        result = await self._runtime.wait_until_healthy(await progress.tool())
+        result = await self._launcher.wait_until_healthy(await progress.tool())
         await progress.finish_start(log, result)
 
     def _writer(self, build: Build) -> BuildLogWriter:

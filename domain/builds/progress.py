@@ -13,10 +13,11 @@ from domain.builds.log_writer import BuildLogWriter
 from domain.builds.model import Build, BuildPhase, BuildStatus
 from domain.builds.tool_snapshot import Before
 from domain.clock import Clock
+from domain.containers import HealthResult
 from domain.errors import ErrorCode
 from domain.ports import UnitOfWork, UnitOfWorkFactory
-from domain.runtime.model import HealthResult
-from domain.tools.model import Tool, ToolImage, ToolSecret
+from domain.tools.model import Tool, ToolImage
+from domain.tools.secrets import ToolSecret
 
 Change = Callable[[Build, Tool], None]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncGenerator
 
+from domain.builds.catalog import BuildCatalog
 from domain.builds.model import Build
-from domain.builds.service import BuildService
 from domain.errors import NotFound
 from domain.events import BuildLogAppended, Event, build_topic
 from domain.live.wakeups import Wakeups
@@ -32,7 +32,7 @@ def _only_new_lines(events: list[Event]) -> bool:
 
 
 class BuildStatusFeed:
-    def __init__(self, builds: BuildService, bus: EventBus) -> None:
+    def __init__(self, builds: BuildCatalog, bus: EventBus) -> None:
         self._builds = builds
         self._bus = bus
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.tools.model import Tool, ToolImage, ToolStatus
+from domain.tools.model import Tool, ToolImage
+from domain.tools.status import ToolStatus
 
 
 @dataclass(frozen=True)

@@ -6,17 +6,11 @@ from domain.ports.accounts import (
     RefreshTokenRepository,
     UserRepository,
 )
+from domain.ports.containers import ContainerEngine, HealthProbe, PortProbe
 from domain.ports.events import EventBus, EventSubscription
-from domain.ports.runtime import (
-    ContainerEngine,
-    DatabaseProbe,
-    HealthProbe,
-    ManifestLoader,
-    PortProbe,
-    SourceControl,
-    ToolFiles,
-)
 from domain.ports.security import AccessTokenCodec, PasswordHasher, SecretCipher
+from domain.ports.sources import ManifestLoader, SourceControl
+from domain.ports.storage import DatabaseProbe, ToolFiles
 from domain.ports.tool_store import (
     BuildFilter,
     BuildLogRepository,

@@ -9,7 +9,10 @@ from typing import Protocol
 
 from domain.builds.model import Build, BuildStatus, LogLine
 from domain.paging import Page
-from domain.tools.model import HealthCheck, Tool, ToolSecret, ToolStatus
+from domain.tools.health import HealthCheck
+from domain.tools.model import Tool
+from domain.tools.secrets import ToolSecret
+from domain.tools.status import ToolStatus
 
 
 @dataclass(frozen=True)

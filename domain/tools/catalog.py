@@ -6,7 +6,9 @@ import uuid
 
 from domain.paging import Page, PageKey
 from domain.ports import ToolFilter, UnitOfWorkFactory
-from domain.tools.model import REPO_URL_SECRET, HealthCheck, Tool
+from domain.tools.health import HealthCheck
+from domain.tools.model import Tool
+from domain.tools.secrets import REPO_URL_SECRET
 
 
 class ToolCatalog:

@@ -12,8 +12,9 @@ from domain.ports import (
     UnitOfWorkFactory,
 )
 from domain.tools import access
-from domain.tools.model import REPO_URL_SECRET, Tool, ToolSecret
+from domain.tools.model import Tool
 from domain.tools.naming import variable_problems
+from domain.tools.secrets import REPO_URL_SECRET, ToolSecret
 from domain.users.model import User
 
 

@@ -6,11 +6,12 @@ import logging
 from datetime import timedelta
 
 from domain.clock import Clock
+from domain.containers import HealthResult
 from domain.errors import DomainError
 from domain.ports import UnitOfWorkFactory
-from domain.runtime.model import HealthResult
-from domain.tools.model import Tool, ToolStatus
-from domain.tools.runtime import ToolRuntime
+from domain.tools.launcher import ToolLauncher
+from domain.tools.model import Tool
+from domain.tools.status import ToolStatus
 
 logger = logging.getLogger(__name__)
 MONITORED = frozenset({ToolStatus.RUNNING, ToolStatus.UNHEALTHY})
@@ -20,14 +21,14 @@ class HealthMonitor:
     def __init__(
         self,
         uow: UnitOfWorkFactory,
-        runtime: ToolRuntime,
+        launcher: ToolLauncher,
         clock: Clock,
         history_size: int,
         starting_grace: timedelta = timedelta(minutes=2),
     ) -> None:
         self._starting_grace = starting_grace
         self._uow = uow
-        self._runtime = runtime
+        self._launcher = launcher
         self._clock = clock
         self._history_size = history_size
 
@@ -50,7 +51,7 @@ class HealthMonitor:
         return tool.status is ToolStatus.STARTING and tool.updated_at < too_old
 
     async def check(self, tool: Tool) -> HealthResult:
-        result = await self._runtime.probe(tool)
+        result = await self._launcher.probe(tool)
         now = self._clock.now()
         async with self._uow() as uow:
             current = await uow.tools.lock(tool.id)

@@ -6,7 +6,9 @@ import asyncio
 import uuid
 
 from domain.builds.model import Build, BuildTrigger
+from domain.checkouts import SourceSpec
 from domain.clock import Clock
+from domain.containers import image_tag
 from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.ports import (
     BuildSignals,
@@ -17,13 +19,13 @@ from domain.ports import (
     UnitOfWork,
     UnitOfWorkFactory,
 )
-from domain.runtime.model import SourceSpec, image_tag
 from domain.tools import access
 from domain.tools.commands import InstallTool, ManifestPlan
-from domain.tools.model import REPO_URL_SECRET, Tool, ToolSecret
+from domain.tools.host_ports import HostPortTaken, allocate_host_port
+from domain.tools.model import Tool
 from domain.tools.naming import name_from_repo_url, name_problems, variable_problems
 from domain.tools.policy import ToolPolicy
-from domain.tools.ports_allocation import HostPortTaken, allocate_host_port
+from domain.tools.secrets import REPO_URL_SECRET, ToolSecret
 from domain.tools.source import display_url, validate_source
 from domain.users.model import User
 

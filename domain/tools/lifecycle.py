@@ -7,15 +7,16 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from domain.builds.requests import BuildRequests, locked_tool
 from domain.clock import Clock
+from domain.containers import container_name
 from domain.errors import DomainError, ErrorCode, NotFound
 from domain.ports import BackgroundTasks, ContainerEngine, ToolFiles, UnitOfWorkFactory
-from domain.runtime.model import container_name
 from domain.tools import access
-from domain.tools.build_requests import BuildRequests, locked_tool
-from domain.tools.containers import ContainerKeeper
-from domain.tools.model import Tool, ToolStatus
-from domain.tools.runtime import ToolRuntime
+from domain.tools.launcher import ToolLauncher
+from domain.tools.model import Tool
+from domain.tools.reconciler import ToolReconciler
+from domain.tools.status import ToolStatus
 from domain.users.model import User
 
 CANCEL_WAIT_SECONDS = 20.0
@@ -26,27 +27,27 @@ class ToolLifecycle:
         self,
         uow: UnitOfWorkFactory,
         engine: ContainerEngine,
-        runtime: ToolRuntime,
+        launcher: ToolLauncher,
         files: ToolFiles,
         builds: BuildRequests,
-        containers: ContainerKeeper,
+        reconciler: ToolReconciler,
         background: BackgroundTasks,
         clock: Clock,
     ) -> None:
         self._uow = uow
         self._engine = engine
-        self._runtime = runtime
+        self._launcher = launcher
         self._files = files
         self._builds = builds
         self._background = background
         self._clock = clock
-        self._containers = containers
+        self._reconciler = reconciler
 
     async def start(self, actor: User, tool_id: uuid.UUID) -> Tool:
         """Start a fresh container (so current variables and secrets apply); its health is
         settled in the background (RUNNING or UNHEALTHY)."""
         access.require_operator(actor)
-        async with self._runtime.lock_for(tool_id):
+        async with self._launcher.lock_for(tool_id):
             tool = await self._start_locked(actor, tool_id)
         self._background.spawn(f"health of {tool.name}", lambda: self._settle_health(tool.id))
         return tool
@@ -54,7 +55,7 @@ class ToolLifecycle:
     async def _start_locked(self, actor: User, tool_id: uuid.UUID) -> Tool:
         tool = await self._change(actor, tool_id, "tool.started", Tool.start)
         try:
-            await self._containers.relaunch(tool)
+            await self._reconciler.relaunch(tool)
         except DomainError:
             await self._settle(tool.id, healthy=None)
             raise
@@ -63,14 +64,14 @@ class ToolLifecycle:
     async def stop(self, actor: User, tool_id: uuid.UUID) -> Tool:
         """Record the wish first, so nothing (a build, the reconciler) starts it meanwhile."""
         access.require_operator(actor)
-        async with self._runtime.lock_for(tool_id):
+        async with self._launcher.lock_for(tool_id):
             tool = await self._change(actor, tool_id, "tool.stopped", Tool.stop)
             await self._engine.stop_container(container_name(tool.name))
         return tool
 
     async def restart(self, actor: User, tool_id: uuid.UUID) -> Tool:
         access.require_operator(actor)
-        async with self._runtime.lock_for(tool_id):
+        async with self._launcher.lock_for(tool_id):
             tool = await self._get(tool_id)
             await self._engine.stop_container(container_name(tool.name))
             tool = await self._start_locked(actor, tool_id)
@@ -83,7 +84,7 @@ class ToolLifecycle:
         except NotFound:
             return  # uninstalled meanwhile
         try:
-            healthy: bool | None = (await self._runtime.wait_until_healthy(tool)).healthy
+            healthy: bool | None = (await self._launcher.wait_until_healthy(tool)).healthy
         except DomainError:
             healthy = None
         await self._settle(tool_id, healthy)
@@ -119,7 +120,7 @@ class ToolLifecycle:
         access.require_operator(actor)
         tool = await self._mark_removed(tool_id)
         await self._cancel_builds(actor, tool)
-        async with self._runtime.lock_for(tool_id):
+        async with self._launcher.lock_for(tool_id):
             await self._engine.remove_container(container_name(tool.name))
             await self._engine.remove_tool_images(tool.name)
         if not keep_data:
@@ -132,7 +133,7 @@ class ToolLifecycle:
                 access.event(actor, "tool.uninstalled", tool, now, kept_data=keep_data)
             )
             await uow.commit()
-        self._runtime.forget(tool.id)
+        self._launcher.forget(tool.id)
         return tool
 
     async def _mark_removed(self, tool_id: uuid.UUID) -> Tool:

@@ -11,26 +11,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from domain.containers import HealthResult
 from domain.entity import Entity
 from domain.errors import DomainError, ErrorCode
 from domain.events import ToolChanged
-from domain.runtime.model import HealthResult
 from domain.tools.appearance import safe_color, safe_icon, ui_section
+from domain.tools.health import HealthCheck
 from domain.tools.status import DesiredState, IllegalToolTransition, ToolStatus, can_move
-
-# The status types live with the state machine's table; callers may find them here too.
-__all__ = [
-    "REPO_URL_SECRET",
-    "DesiredState",
-    "HealthCheck",
-    "Tool",
-    "ToolImage",
-    "ToolSecret",
-    "ToolStatus",
-]
-
-REPO_URL_SECRET = "machete.repo_url"
-"""A credential-bearing repository URL is kept encrypted under this (non-variable) name."""
 
 
 @dataclass(frozen=True)
@@ -224,27 +211,3 @@ class Tool(Entity):
     def _wanted(self, status: ToolStatus) -> ToolStatus:
         # A user's stop wins over whatever a build, a start or a check would show.
         return ToolStatus.STOPPED if self.desired_state is DesiredState.STOPPED else status
-
-
-@dataclass(frozen=True)
-class ToolSecret:
-    tool_id: uuid.UUID
-    name: str
-    ciphertext: bytes
-    updated_at: datetime
-
-    @property
-    def is_variable(self) -> bool:
-        """Injected into the container's environment (internal secrets are not)."""
-        return self.name != REPO_URL_SECRET
-
-
-@dataclass(frozen=True)
-class HealthCheck:
-    tool_id: uuid.UUID
-    checked_at: datetime
-    healthy: bool
-    status_code: int | None = None
-    latency_ms: int | None = None
-    error: str | None = None
-    id: uuid.UUID = field(default_factory=uuid.uuid4)

@@ -18,9 +18,9 @@ from contextlib import aclosing
 from datetime import datetime
 
 from domain.clock import Clock
+from domain.containers import ContainerOutput, ContainerState, container_name
 from domain.errors import DomainError, NotFound
 from domain.ports import ContainerEngine, UnitOfWorkFactory
-from domain.runtime.model import ContainerOutput, ContainerState, container_name
 
 POLL_SECONDS = 1.0
 

@@ -6,8 +6,8 @@ import posixpath
 import re
 from urllib.parse import SplitResult, urlsplit
 
+from domain.checkouts import SourceSpec
 from domain.errors import DomainError, ErrorCode, ValidationFailed
-from domain.runtime.model import SourceSpec
 
 MAX_URL_LENGTH = 2048
 MAX_REF_LENGTH = 255

@@ -9,7 +9,7 @@ from itertools import count
 import strawberry
 from strawberry.types import Info
 
-from domain.runtime.model import ContainerOutput
+from domain.containers import ContainerOutput
 from domain.users.model import Role
 from graph.builds.types import LogLineType
 from graph.context import GraphQLContext

@@ -11,9 +11,10 @@ from strawberry.types import Info
 
 from domain.paging import PageKey
 from domain.ports import BuildFilter
-from domain.tools.model import DesiredState as DomainDesiredState
-from domain.tools.model import HealthCheck, Tool
-from domain.tools.model import ToolStatus as DomainToolStatus
+from domain.tools.health import HealthCheck
+from domain.tools.model import Tool
+from domain.tools.status import DesiredState as DomainDesiredState
+from domain.tools.status import ToolStatus as DomainToolStatus
 from graph.builds.types import BuildType, build_position
 from graph.context import GraphQLContext
 from graph.errors import bad_user_input

@@ -10,8 +10,8 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from domain.builds.model import LogStream
+from domain.containers import ImageBuild, LogSink
 from domain.errors import EngineError, ErrorCode
-from domain.runtime.model import ImageBuild, LogSink
 from infra.docker.build_output import OutputLine
 from infra.docker.image_build import BuildSession, LineEmitter
 

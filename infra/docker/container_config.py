@@ -9,9 +9,9 @@ from typing import Any
 
 from docker.types import LogConfig, Mount
 
+from domain.containers import ContainerSpec, NetworkMode
+from domain.containers import Mount as ToolMount
 from domain.errors import EngineError, ErrorCode
-from domain.runtime.model import ContainerSpec, NetworkMode
-from domain.runtime.model import Mount as ToolMount
 
 LOOPBACK = "127.0.0.1"
 # Docker's own rule for container names.

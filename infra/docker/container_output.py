@@ -21,8 +21,8 @@ import requests
 from docker.errors import DockerException
 from docker.types import CancellableStream
 
+from domain.containers import ContainerOutput
 from domain.errors import ErrorCode
-from domain.runtime.model import ContainerOutput
 from infra.docker.error_mapping import engine_errors
 from infra.docker.output_inbox import Inbox
 from infra.docker.output_lines import read_lines

@@ -8,8 +8,8 @@ from datetime import datetime
 import docker
 from docker.errors import APIError, NotFound
 
+from domain.containers import ContainerSpec, ContainerState
 from domain.errors import EngineError, ErrorCode
-from domain.runtime.model import ContainerSpec, ContainerState
 from infra.docker.container_config import create_arguments, validate_spec
 from infra.docker.error_mapping import explanation
 from infra.docker.output_lines import parse_timestamp

@@ -15,8 +15,7 @@ from docker.errors import DockerException
 from docker.utils import kwargs_from_env
 from requests.exceptions import RequestException
 
-from domain.errors import ErrorCode
-from domain.runtime.model import (
+from domain.containers import (
     ContainerOutput,
     ContainerSpec,
     ContainerState,
@@ -24,6 +23,7 @@ from domain.runtime.model import (
     LogSink,
     NetworkMode,
 )
+from domain.errors import ErrorCode
 from infra.docker import container_output, containers, images
 from infra.docker.build_cancel import loop_emitter, run_build, validate_build
 from infra.docker.error_mapping import engine_errors

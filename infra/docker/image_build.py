@@ -17,8 +17,8 @@ import docker
 from docker.errors import APIError
 from requests.exceptions import RequestException
 
+from domain.containers import ImageBuild
 from domain.errors import EngineError, ErrorCode
-from domain.runtime.model import ImageBuild
 from infra.docker.build_output import BuildOutput, OutputLine
 from infra.docker.error_mapping import TRANSPORT_ERRORS, engine_errors, explanation, unreachable
 

@@ -7,7 +7,7 @@ import logging
 import docker
 from docker.errors import APIError, ImageNotFound, NotFound
 
-from domain.runtime.model import TOOL_LABEL
+from domain.containers import TOOL_LABEL
 from infra.docker.error_mapping import is_conflict
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import Callable
 from contextlib import suppress
 
-from domain.runtime.model import ContainerOutput
+from domain.containers import ContainerOutput
 
 BATCH_LINES = 500
 BATCH_SECONDS = 0.1

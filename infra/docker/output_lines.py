@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Protocol
 
 from domain.builds.model import LogStream
-from domain.runtime.model import ContainerOutput
+from domain.containers import ContainerOutput
 
 MAX_LINE_CHARS = 8192
 # Enough bytes for MAX_LINE_CHARS of any UTF-8 text, plus the timestamp: what is kept of a

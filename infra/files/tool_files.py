@@ -12,9 +12,9 @@ import re
 import shutil
 from pathlib import Path, PurePosixPath
 
+from domain.containers import Mount
 from domain.errors import ErrorCode, ManifestError
 from domain.manifest.model import Volume
-from domain.runtime.model import Mount
 
 TOOL_NAME_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 DIRECTORY_MODE = 0o750

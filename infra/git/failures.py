@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from domain.checkouts import SourceSpec
 from domain.errors import ErrorCode, SourceError
-from domain.runtime.model import SourceSpec
 from domain.tools.source import display_url
 from infra.git.process import GitFailed, StopReason
 from infra.git.redaction import scrub

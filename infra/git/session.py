@@ -10,8 +10,9 @@ from functools import partial
 import git
 
 from domain.builds.model import LogStream
+from domain.checkouts import SourceSpec
+from domain.containers import LogSink
 from domain.errors import ErrorCode, SourceError
-from domain.runtime.model import LogSink, SourceSpec
 from domain.tools.source import is_local_url
 from infra.git.environment import Workspace, git_environment
 from infra.git.process import GitLimits, run_git

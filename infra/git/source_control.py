@@ -17,8 +17,9 @@ from pathlib import Path
 import git
 
 from domain.builds.model import LogStream
+from domain.checkouts import Checkout, SourceSpec
+from domain.containers import LogSink
 from domain.errors import ErrorCode, SourceError
-from domain.runtime.model import Checkout, LogSink, SourceSpec
 from domain.tools.source import display_url, validate_source
 from infra.git.environment import Workspace
 from infra.git.failures import checkout_failure, fetch_failure, stopped_failure

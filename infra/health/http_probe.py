@@ -12,7 +12,7 @@ import time
 
 import httpx
 
-from domain.runtime.model import HealthResult
+from domain.containers import HealthResult
 
 LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 ALLOWED_SCHEMES = frozenset({"http", "https"})

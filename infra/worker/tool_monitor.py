@@ -3,8 +3,8 @@ the one process that holds the monitor's leadership (so replicas never fight ove
 
 from __future__ import annotations
 
-from domain.tools.containers import ContainerKeeper
 from domain.tools.health_monitor import HealthMonitor
+from domain.tools.reconciler import ToolReconciler
 from infra.db.leadership import ToolMonitorLeadership
 from infra.worker.background import every
 
@@ -13,12 +13,12 @@ class ToolMonitor:
     def __init__(
         self,
         leadership: ToolMonitorLeadership,
-        containers: ContainerKeeper,
+        reconciler: ToolReconciler,
         health: HealthMonitor,
         interval_seconds: float,
     ) -> None:
         self._leadership = leadership
-        self._containers = containers
+        self._reconciler = reconciler
         self._health = health
         self._interval = interval_seconds
 
@@ -27,5 +27,5 @@ class ToolMonitor:
 
     async def check_once(self) -> None:
         if await self._leadership.leads():
-            await self._containers.reconcile_all()
+            await self._reconciler.reconcile_all()
             await self._health.check_all()

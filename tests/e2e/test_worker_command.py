@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from domain.builds.model import Build, BuildTrigger
-from domain.tools.model import DesiredState, Tool
+from domain.tools.model import Tool
+from domain.tools.status import DesiredState
 from infra.db.engine import create_engine, create_session_factory
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.events.choice import create_event_bus

@@ -16,7 +16,7 @@ import httpx
 from docker.errors import APIError, DockerException, NotFound
 
 from domain.builds.model import LogStream
-from domain.runtime.model import TOOL_LABEL, image_tag, labels_for
+from domain.containers import TOOL_LABEL, image_tag, labels_for
 from tests.fixtures.repos import BUSYBOX
 from tests.services import unavailable
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 import docker
 
-from domain.runtime.model import ContainerOutput, container_name, labels_for
+from domain.containers import ContainerOutput, container_name, labels_for
 from domain.tools.model import Tool
 from infra.bootstrap import Application
 from infra.docker.engine import DockerContainerEngine

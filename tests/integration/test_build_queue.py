@@ -20,7 +20,8 @@ from domain.clock import SystemClock
 from domain.errors import ErrorCode
 from domain.paging import Page
 from domain.ports import BuildFilter, UnitOfWorkFactory
-from domain.tools.model import Tool, ToolStatus
+from domain.tools.model import Tool
+from domain.tools.status import ToolStatus
 from infra.bootstrap import Application
 from infra.db.engine import create_session_factory
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork

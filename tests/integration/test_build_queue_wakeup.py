@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 import pytest
 
 from domain.builds.model import Build, BuildTrigger
-from domain.tools.model import DesiredState, Tool
+from domain.tools.model import Tool
+from domain.tools.status import DesiredState
 from infra.bootstrap import Application
 from infra.worker import build_worker
 

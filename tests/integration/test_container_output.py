@@ -14,8 +14,8 @@ import docker
 import pytest
 
 from domain.builds.model import LogStream
+from domain.containers import ContainerOutput, ImageBuild, container_name
 from domain.errors import EngineError, ErrorCode, NotFound
-from domain.runtime.model import ContainerOutput, ImageBuild, container_name
 from domain.tools.model import Tool
 from infra.bootstrap import Application
 from infra.db.engine import create_session_factory

@@ -15,8 +15,7 @@ import docker
 import pytest
 
 from domain.builds.model import LogStream
-from domain.errors import EngineError, ErrorCode
-from domain.runtime.model import (
+from domain.containers import (
     ContainerSpec,
     ImageBuild,
     Mount,
@@ -24,6 +23,7 @@ from domain.runtime.model import (
     container_name,
     image_tag,
 )
+from domain.errors import EngineError, ErrorCode
 from infra.docker.build_output import BuildOutput
 from infra.docker.container_config import create_arguments
 from infra.docker.engine import DockerContainerEngine

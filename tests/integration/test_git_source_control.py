@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from domain.builds.model import LogStream
+from domain.checkouts import Checkout, SourceSpec
 from domain.errors import ErrorCode, SourceError, ValidationFailed
-from domain.runtime.model import Checkout, SourceSpec
 from infra.git.redaction import scrub
 from infra.git.source_control import GitPythonSourceControl
 from tests.fixtures.repos import ToolRepo, busybox_available, git, make_tool_repo, tool_files

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable, Iterator
 import docker
 import pytest
 
-from domain.runtime.model import ContainerOutput, ContainerState, ImageBuild, container_name
+from domain.containers import ContainerOutput, ContainerState, ImageBuild, container_name
 from domain.tools.output import ToolOutput
 from infra.bootstrap import Application
 from tests.integration.docker_helpers import (

@@ -14,8 +14,11 @@ from domain.builds.model import Build, BuildTrigger, LogLine, LogStream
 from domain.errors import ErrorCode, ValidationFailed
 from domain.paging import Page
 from domain.ports import ToolFilter, UnitOfWorkFactory
-from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret, ToolStatus
-from domain.tools.ports_allocation import HostPortTaken
+from domain.tools.health import HealthCheck
+from domain.tools.host_ports import HostPortTaken
+from domain.tools.model import Tool
+from domain.tools.secrets import ToolSecret
+from domain.tools.status import DesiredState, ToolStatus
 from domain.users.model import Role, User
 from infra.bootstrap import Application
 from infra.db.engine import create_session_factory

@@ -29,7 +29,9 @@ from domain.ports import (
     ToolSecretRepository,
     UserRepository,
 )
-from domain.tools.model import HealthCheck, Tool, ToolSecret
+from domain.tools.health import HealthCheck
+from domain.tools.model import Tool
+from domain.tools.secrets import ToolSecret
 from domain.users.model import User
 from tests.unit.fake_account_repositories import (
     FakeApiTokenRepository,

@@ -13,8 +13,11 @@ from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.paging import Page
 from domain.pending_events import PendingEvents
 from domain.ports import BuildFilter, ToolFilter
-from domain.tools.model import DesiredState, HealthCheck, Tool, ToolSecret
-from domain.tools.ports_allocation import HostPortTaken
+from domain.tools.health import HealthCheck
+from domain.tools.host_ports import HostPortTaken
+from domain.tools.model import Tool
+from domain.tools.secrets import ToolSecret
+from domain.tools.status import DesiredState
 
 if TYPE_CHECKING:
     from tests.unit.fake_store import Table

@@ -9,9 +9,9 @@ from datetime import UTC, datetime
 
 import pytest
 
+from domain.builds.catalog import BuildCatalog
 from domain.builds.log_feed import CHUNK_LINES, BuildLogFeed, LogChunk
 from domain.builds.model import Build, BuildStatus, BuildTrigger, LogLine, LogStream
-from domain.builds.service import BuildService
 from domain.errors import FeedLagged, NotFound
 from domain.events import BuildChanged, BuildLogAppended
 from domain.live.wakeups import RECHECK_SECONDS
@@ -25,7 +25,7 @@ class World:
     def __init__(self, capacity: int = 256) -> None:
         self.store = Store()
         self.bus = InProcessEventBus(capacity)
-        self.builds = BuildService(lambda **_: FakeUnitOfWork(self.store))
+        self.builds = BuildCatalog(lambda **_: FakeUnitOfWork(self.store))
         self.build = Build(uuid.uuid4(), 1, BuildTrigger.INSTALL, None, NOW)
         self.build.advance(BuildStatus.CLONING, NOW)
         self.store.builds[self.build.id] = self.build

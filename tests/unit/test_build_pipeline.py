@@ -7,12 +7,12 @@ import pytest
 
 from domain.builds.model import BuildPhase, BuildStatus, BuildTrigger, LogStream
 from domain.builds.pipeline import BuildControl, BuildLimits
+from domain.containers import HealthResult, container_name
 from domain.errors import EngineError, ErrorCode, ManifestError, SourceError
-from domain.runtime.model import HealthResult, container_name
-from domain.tools import runtime as runtime_module
+from domain.tools import launcher as launcher_module
 from domain.tools.commands import InstallTool, Rollback
-from domain.tools.model import DesiredState, ToolStatus
 from domain.tools.policy import ToolPolicy
+from domain.tools.status import DesiredState, ToolStatus
 from tests.unit.tool_fakes import COMMIT_SHA, ToolWorld, a_user
 
 Q, C, B, S = BuildStatus.QUEUED, BuildStatus.CLONING, BuildStatus.BUILDING, BuildStatus.STARTING
@@ -114,7 +114,7 @@ async def test_an_image_build_failure_fails_the_build_in_building(world: ToolWor
 async def test_an_unhealthy_tool_fails_the_build_in_starting(
     world: ToolWorld, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(runtime_module, "HEALTH_POLL_SECONDS", 0.001)
+    monkeypatch.setattr(launcher_module, "HEALTH_POLL_SECONDS", 0.001)
     world.policy = ToolPolicy(health_timeout_seconds=0.05)
     world.probe.results = [HealthResult(healthy=False, status_code=503, latency_ms=1)]
     tool, build = await world.installed()

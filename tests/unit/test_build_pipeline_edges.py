@@ -10,11 +10,11 @@ import pytest
 
 from domain.builds.model import Build, BuildPhase, BuildStatus, BuildTrigger
 from domain.builds.pipeline import BuildControl
+from domain.containers import HealthResult, container_name
 from domain.errors import EngineError, ErrorCode
-from domain.runtime.model import HealthResult, container_name
 from domain.tools.commands import RequestBuild
-from domain.tools.model import DesiredState, ToolStatus
 from domain.tools.policy import ToolPolicy
+from domain.tools.status import DesiredState, ToolStatus
 from tests.unit.tool_fakes import ToolWorld, a_user
 
 UNHEALTHY = HealthResult(healthy=False, error="connection failed")

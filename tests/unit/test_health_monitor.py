@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from domain.runtime.model import HealthResult
+from domain.containers import HealthResult
 from domain.tools.health_monitor import HealthMonitor
-from domain.tools.model import ToolStatus
+from domain.tools.status import ToolStatus
 from tests.unit.tool_fakes import ToolWorld
 
 

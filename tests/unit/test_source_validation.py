@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from domain.checkouts import SourceSpec
 from domain.errors import ErrorCode, ValidationFailed
-from domain.runtime.model import SourceSpec
 from domain.tools.source import display_url, validate_source
 
 GOOD_URL = "https://git.example.com/team/tool.git"

@@ -7,12 +7,13 @@ import dataclasses
 import uuid
 from datetime import UTC, datetime
 
+from domain.builds.catalog import BuildCatalog
 from domain.builds.model import Build, BuildStatus, BuildTrigger
-from domain.builds.service import BuildService
 from domain.builds.status_feed import BuildStatusFeed
 from domain.events import BuildChanged, BuildLogAppended, FeedResumed, ToolChanged
 from domain.tools.catalog import ToolCatalog
-from domain.tools.model import Tool, ToolStatus
+from domain.tools.model import Tool
+from domain.tools.status import ToolStatus
 from domain.tools.status_feed import ToolStatusFeed
 from infra.events.in_process import InProcessEventBus
 from tests.unit.fake_store import FakeUnitOfWork, Store
@@ -26,7 +27,7 @@ def a_tool(store: Store, name: str) -> Tool:
     return tool
 
 
-class CountingBuilds(BuildService):
+class CountingBuilds(BuildCatalog):
     reads = 0
 
     async def get(self, build_id: uuid.UUID) -> Build | None:

@@ -8,7 +8,8 @@ from domain.builds.model import BuildStatus, BuildTrigger
 from domain.errors import ErrorCode, Forbidden, ValidationFailed
 from domain.tools.commands import InstallTool
 from domain.tools.installation import ToolInstaller
-from domain.tools.model import REPO_URL_SECRET, DesiredState, ToolStatus
+from domain.tools.secrets import REPO_URL_SECRET
+from domain.tools.status import DesiredState, ToolStatus
 from domain.users.model import Role
 from tests.unit.tool_fakes import ToolWorld, a_user
 

@@ -6,12 +6,12 @@ from pathlib import Path
 import pytest
 
 from domain.builds.model import BuildStatus, BuildTrigger
+from domain.builds.requests import BuildRequests
+from domain.containers import container_name
 from domain.errors import DomainError, ErrorCode, Forbidden, NotFound
-from domain.runtime.model import container_name
-from domain.tools.build_requests import BuildRequests
 from domain.tools.commands import RequestBuild, Rollback
 from domain.tools.lifecycle import ToolLifecycle
-from domain.tools.model import DesiredState, ToolStatus
+from domain.tools.status import DesiredState, ToolStatus
 from domain.users.model import Role
 from tests.unit.tool_fakes import ToolWorld, a_user
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from domain.builds.model import LogStream
+from domain.containers import ContainerOutput, ContainerState, container_name
 from domain.errors import DomainError, ErrorCode, NotFound
-from domain.runtime.model import ContainerOutput, ContainerState, container_name
 from domain.tools.model import Tool
 from domain.tools.output import ToolOutput
 from domain.users.model import Role

@@ -16,10 +16,9 @@ from typing import Any
 from domain.auth.throttle import ThrottlePolicy
 from domain.builds.model import Build, BuildStatus, LogStream
 from domain.builds.pipeline import BuildControl, BuildLimits, BuildPipeline
-from domain.errors import DomainError, NotFound
-from domain.manifest.model import Category, Manifest, Volume
-from domain.runtime.model import (
-    Checkout,
+from domain.builds.requests import BuildRequests
+from domain.checkouts import Checkout, SourceSpec
+from domain.containers import (
     ContainerOutput,
     ContainerSpec,
     ContainerState,
@@ -28,10 +27,10 @@ from domain.runtime.model import (
     LogSink,
     Mount,
     NetworkMode,
-    SourceSpec,
 )
+from domain.errors import DomainError, NotFound
+from domain.manifest.model import Category, Manifest, Volume
 from domain.services import Adapters, Services, ServiceSettings, build_services
-from domain.tools.build_requests import BuildRequests
 from domain.tools.catalog import ToolCatalog
 from domain.tools.commands import InstallTool
 from domain.tools.configuration import ToolConfiguration

@@ -5,7 +5,7 @@ import uuid
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.tools.model import HealthCheck
+from domain.tools.health import HealthCheck
 from infra.db.rows import HealthCheckRow
 
 

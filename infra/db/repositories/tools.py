@@ -10,8 +10,10 @@ from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.paging import Page
 from domain.pending_events import PendingEvents
 from domain.ports import ToolFilter
-from domain.tools.model import DesiredState, Tool, ToolSecret
-from domain.tools.ports_allocation import HostPortTaken
+from domain.tools.host_ports import HostPortTaken
+from domain.tools.model import Tool
+from domain.tools.secrets import ToolSecret
+from domain.tools.status import DesiredState
 from infra.db.rows import ToolRow, ToolSecretRow
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import Boolean, ForeignKey, Index, Integer, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.tools.model import HealthCheck
+from domain.tools.health import HealthCheck
 from infra.db.rows.base import Base
 from infra.db.types import UtcDateTime
 

@@ -7,7 +7,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from domain.tools.model import DesiredState, Tool, ToolSecret, ToolStatus
+from domain.tools.model import Tool
+from domain.tools.secrets import ToolSecret
+from domain.tools.status import DesiredState, ToolStatus
 from infra.db.rows.base import Base
 from infra.db.types import UtcDateTime
 

@@ -6,12 +6,13 @@ import logging
 import uuid
 
 from domain.clock import Clock
+from domain.containers import container_name
 from domain.errors import DomainError, EngineError, ErrorCode
 from domain.manifest.model import manifest_from_document
 from domain.ports import ContainerEngine, UnitOfWorkFactory
-from domain.runtime.model import container_name
-from domain.tools.model import DesiredState, Tool, ToolStatus
-from domain.tools.runtime import Launch, ToolRuntime
+from domain.tools.launcher import Launch, ToolLauncher
+from domain.tools.model import Tool
+from domain.tools.status import DesiredState, ToolStatus
 
 logger = logging.getLogger(__name__)
 # A build or a start is in flight for tools in other states: leave those to it.
@@ -19,14 +20,14 @@ SETTLED = frozenset({ToolStatus.RUNNING, ToolStatus.UNHEALTHY})
 MAX_REVIVAL_FAILURES = 3
 
 
-class ContainerKeeper:
+class ToolReconciler:
     def __init__(
-        self, uow: UnitOfWorkFactory, engine: ContainerEngine, runtime: ToolRuntime, clock: Clock
+        self, uow: UnitOfWorkFactory, engine: ContainerEngine, launcher: ToolLauncher, clock: Clock
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._engine = engine
-        self._runtime = runtime
+        self._launcher = launcher
         self._failures: dict[uuid.UUID, int] = {}
 
     async def ensure_running(self, tool: Tool) -> bool:
@@ -50,7 +51,7 @@ class ContainerKeeper:
         if build is None or not build.image or not build.manifest:
             raise EngineError("The tool has no image to start.", code=ErrorCode.IMAGE_MISSING)
         manifest = manifest_from_document(build.manifest)
-        await self._runtime.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
+        await self._launcher.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
 
     async def reconcile_all(self) -> list[str]:
         """Make the engine match what should run: a container stopped or removed behind our
@@ -70,7 +71,7 @@ class ContainerKeeper:
             tools = await uow.tools.stopped()
         for tool in tools:
             name = container_name(tool.name)
-            async with self._runtime.lock_for(tool.id):
+            async with self._launcher.lock_for(tool.id):
                 async with self._uow(read_only=True) as uow:
                     current = await uow.tools.get(tool.id)
                 if current is None or current.desired_state is not DesiredState.STOPPED:
@@ -84,7 +85,7 @@ class ContainerKeeper:
                     logger.warning("could not stop %s: %s", tool.name, error.message)
 
     async def _revive(self, tool_id: uuid.UUID) -> bool:
-        async with self._runtime.lock_for(tool_id):
+        async with self._launcher.lock_for(tool_id):
             tool = await self._current(tool_id)
             if tool is None:
                 return False

@@ -19,7 +19,7 @@ from graph.tools.mutation_support import tool_build_payload, tool_payload
 
 
 @strawberry.type
-class ToolOperations:
+class ToolLifecycleMutations:
     @strawberry.mutation(description="Build the newest commit of the tool's ref (or a new ref).")
     async def update_tool(
         self, info: Info[GraphQLContext, None], input: inputs.UpdateToolInput

@@ -11,7 +11,7 @@ from domain.ports import BuildFilter, UnitOfWorkFactory
 MAX_LOG_PAGE = 1000
 
 
-class BuildService:
+class BuildCatalog:
     def __init__(self, uow: UnitOfWorkFactory) -> None:
         self._uow = uow
 

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from domain.containers import container_name
 from domain.errors import EngineError, ErrorCode
-from domain.runtime.model import container_name
-from domain.tools.containers import ContainerKeeper
-from domain.tools.model import ToolStatus
+from domain.tools.reconciler import ToolReconciler
+from domain.tools.status import ToolStatus
 from domain.users.model import Role
 from tests.unit.tool_fakes import ToolWorld, a_user
 
@@ -23,8 +23,8 @@ def world(tmp_path: Path) -> ToolWorld:
     return ToolWorld(tmp_path)
 
 
-def keeper(world: ToolWorld) -> ContainerKeeper:
-    return world.services().containers
+def reconciler_of(world: ToolWorld) -> ToolReconciler:
+    return world.services().reconciler
 
 
 async def test_a_container_removed_by_hand_is_created_again_from_the_current_build(
@@ -32,7 +32,7 @@ async def test_a_container_removed_by_hand_is_created_again_from_the_current_bui
 ) -> None:
     _, build = await world.installed(built=True)
     del world.engine.containers[NAME]
-    assert await keeper(world).reconcile_all() == ["hello"]
+    assert await reconciler_of(world).reconcile_all() == ["hello"]
     assert world.engine.containers[NAME].running
     assert world.engine.runs[-1].image == build.image
 
@@ -42,7 +42,7 @@ async def test_a_container_stopped_by_hand_is_started_again(world: ToolWorld) ->
     state = world.engine.containers[NAME]
     world.engine.containers[NAME] = dataclasses.replace(state, running=False, status="exited")
     runs = len(world.engine.runs)
-    assert await keeper(world).reconcile_all() == ["hello"]
+    assert await reconciler_of(world).reconcile_all() == ["hello"]
     assert world.engine.started == [NAME] and len(world.engine.runs) == runs
 
 
@@ -50,9 +50,9 @@ async def test_running_containers_and_tools_meant_to_be_stopped_are_left_alone(
     world: ToolWorld,
 ) -> None:
     tool, _ = await world.installed(built=True)
-    assert await keeper(world).reconcile_all() == []
+    assert await reconciler_of(world).reconcile_all() == []
     await world.lifecycle().stop(MAINTAINER, tool.id)
-    assert await keeper(world).reconcile_all() == []
+    assert await reconciler_of(world).reconcile_all() == []
     assert not world.engine.containers[NAME].running
 
 
@@ -65,7 +65,7 @@ async def test_a_tool_being_started_or_built_is_not_touched(world: ToolWorld) ->
         stored.status = ToolStatus.STARTING
         await uow.tools.save(stored)
         await uow.commit()
-    assert await keeper(world).reconcile_all() == []
+    assert await reconciler_of(world).reconcile_all() == []
     assert NAME not in world.engine.containers
 
 
@@ -79,7 +79,7 @@ async def test_a_tool_that_cannot_be_brought_back_is_marked_failed_after_three_t
         raise EngineError("port is already allocated", code=ErrorCode.CONTAINER_START_FAILED)
 
     world.engine.run_container = port_taken
-    reconciler = keeper(world)
+    reconciler = reconciler_of(world)
     for _ in range(2):
         assert await reconciler.reconcile_all() == []
         assert world.tool(tool.id).status is ToolStatus.RUNNING
@@ -94,5 +94,5 @@ async def test_a_container_started_by_hand_for_a_stopped_tool_is_stopped_again(
     tool, _ = await world.installed(built=True)
     await world.lifecycle().stop(MAINTAINER, tool.id)
     await world.engine.start_container(NAME)  # behind MACHETE's back
-    assert await keeper(world).reconcile_all() == []
+    assert await reconciler_of(world).reconcile_all() == []
     assert not world.engine.containers[NAME].running

@@ -7,18 +7,13 @@ import uuid
 from dataclasses import dataclass
 
 from domain.clock import Clock
+from domain.containers import ContainerSpec, HealthResult, NetworkMode, container_name, labels_for
 from domain.errors import EngineError, ErrorCode
 from domain.manifest.model import Manifest
 from domain.ports import ContainerEngine, HealthProbe, SecretCipher, ToolFiles
-from domain.runtime.model import (
-    ContainerSpec,
-    HealthResult,
-    NetworkMode,
-    container_name,
-    labels_for,
-)
-from domain.tools.model import Tool, ToolSecret
+from domain.tools.model import Tool
 from domain.tools.policy import ToolPolicy
+from domain.tools.secrets import ToolSecret
 
 HEALTH_POLL_SECONDS = 0.5
 PROBE_TIMEOUT_SECONDS = 2.0
@@ -33,7 +28,7 @@ class Launch:
     secrets: tuple[ToolSecret, ...] = ()
 
 
-class ToolRuntime:
+class ToolLauncher:
     def __init__(
         self,
         engine: ContainerEngine,

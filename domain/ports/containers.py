@@ -1,32 +1,20 @@
-"""Ports to the outside world a tool depends on: engine, git, files, network."""
+"""Ports to the container host: the engine that builds and runs tools, and probes of what runs."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
-from contextlib import AbstractAsyncContextManager
 from datetime import datetime
-from pathlib import Path
 from typing import Protocol
 
-from domain.manifest.model import Manifest, Volume
-from domain.runtime.model import (
-    Checkout,
+from domain.containers import (
     ContainerOutput,
     ContainerSpec,
     ContainerState,
     HealthResult,
     ImageBuild,
     LogSink,
-    Mount,
     NetworkMode,
-    SourceSpec,
 )
-
-
-class DatabaseProbe(Protocol):
-    dialect: str
-
-    async def is_reachable(self) -> bool: ...
 
 
 class ContainerEngine(Protocol):
@@ -78,42 +66,6 @@ class ContainerEngine(Protocol):
     async def remove_tool_images(self, tool_name: str) -> None:
         """Remove every image labelled as this tool's."""
         ...
-
-
-class SourceControl(Protocol):
-    async def client_version(self) -> str | None: ...
-
-    def checkout(
-        self, source: SourceSpec, on_line: LogSink
-    ) -> AbstractAsyncContextManager[Checkout]:
-        """Fetch the source into a fresh workspace that is removed when the context exits.
-
-        Raises `SourceError` with REPOSITORY_UNREACHABLE, REF_NOT_FOUND, SUBDIR_NOT_FOUND,
-        CLONE_TIMEOUT or REPOSITORY_TOO_LARGE; never echoes credentials from the URL.
-        """
-        ...
-
-
-class ManifestLoader(Protocol):
-    def load(self, directory: Path) -> Manifest:
-        """Read and validate `machete.yml` next to a `Dockerfile` in `directory`.
-
-        Raises `ManifestError` (MANIFEST_MISSING / DOCKERFILE_MISSING) or `ValidationFailed`
-        whose problems are `ManifestProblem`s, every problem at once.
-        """
-        ...
-
-
-class ToolFiles(Protocol):
-    """Each tool's own data directory, where its manifest volumes live."""
-
-    def mounts_for(self, tool_name: str, volumes: tuple[Volume, ...]) -> tuple[Mount, ...]:
-        """Create the volumes' directories; refuse (ManifestError VOLUME_NOT_ALLOWED) any path
-        that would leave the tool's directory, symlinks included."""
-        ...
-
-    def remove(self, tool_name: str) -> None: ...
-    def exists(self, tool_name: str) -> bool: ...
 
 
 class HealthProbe(Protocol):

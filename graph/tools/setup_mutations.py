@@ -18,7 +18,7 @@ from graph.tools.mutation_support import pairs, tool_build_payload, tool_payload
 
 
 @strawberry.type
-class ToolMutations:
+class ToolSetupMutations:
     @strawberry.mutation(description="Dry run: clone and validate; returns the plan or errors.")
     async def validate_manifest(
         self, info: Info[GraphQLContext, None], input: inputs.ValidateManifestInput

@@ -1,4 +1,4 @@
-"""What the use cases ask of the container engine and of source control, as plain values."""
+"""Containers and images as the use cases ask the engine for them, as plain values."""
 
 from __future__ import annotations
 
@@ -37,23 +37,6 @@ def labels_for(tool_name: str, build_id: str) -> dict[str, str]:
 class NetworkMode(StrEnum):
     BRIDGE = "bridge"
     HOST = "host"
-
-
-@dataclass(frozen=True)
-class SourceSpec:
-    """A validated place to fetch a tool from; build with `domain.tools.source.validate_source`."""
-
-    repo_url: str
-    ref: str | None = None
-    subdir: str | None = None
-
-
-@dataclass(frozen=True)
-class Checkout:
-    """A fetched working tree: `directory` is the tool's root (the subdir, when one is given)."""
-
-    commit_sha: str
-    directory: Path
 
 
 @dataclass(frozen=True)
