@@ -7,6 +7,7 @@ import uuid
 from domain.builds.model import Build, LogLine
 from domain.paging import Page
 from domain.ports import BuildFilter, UnitOfWorkFactory
+from domain.ports.transactions import read
 
 MAX_LOG_PAGE = 1000
 
@@ -16,25 +17,23 @@ class BuildCatalog:
         self._uow = uow
 
     async def get(self, build_id: uuid.UUID) -> Build | None:
-        async with self._uow(read_only=True) as uow:
-            return await uow.builds.get(build_id)
+        return await read(self._uow, lambda uow: uow.builds.get(build_id))
 
     async def builds_by_ids(self, build_ids: list[uuid.UUID]) -> list[Build]:
-        async with self._uow(read_only=True) as uow:
-            return await uow.builds.get_many(build_ids)
+        return await read(self._uow, lambda uow: uow.builds.get_many(build_ids))
 
     async def latest_for_tools(self, tool_ids: list[uuid.UUID]) -> list[Build]:
-        async with self._uow(read_only=True) as uow:
-            return await uow.builds.latest_for_tools(tool_ids)
+        return await read(self._uow, lambda uow: uow.builds.latest_for_tools(tool_ids))
 
     async def page(self, page: Page, filter: BuildFilter) -> list[Build]:
         """Newest first; one extra row tells the caller whether another page exists."""
-        async with self._uow(read_only=True) as uow:
-            return await uow.builds.page(page.and_one_more(), filter)
+        return await read(self._uow, lambda uow: uow.builds.page(page.and_one_more(), filter))
 
     async def log_lines(self, build_id: uuid.UUID, after: int, limit: int) -> list[LogLine]:
-        async with self._uow(read_only=True) as uow:
-            return await uow.build_logs.read(build_id, max(after, 0), min(limit, MAX_LOG_PAGE))
+        return await read(
+            self._uow,
+            lambda uow: uow.build_logs.read(build_id, max(after, 0), min(limit, MAX_LOG_PAGE)),
+        )
 
     async def log_since(
         self, build_id: uuid.UUID, after: int, limit: int

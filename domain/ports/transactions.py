@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol, Self, TypeVar
 
 from domain.events import Event
 from domain.ports.accounts import (
@@ -52,3 +53,12 @@ class UnitOfWorkFactory(Protocol):
     def __call__(self, *, read_only: bool = False) -> UnitOfWork:
         """A new unit of work; `read_only` ones never commit and never wait for writers."""
         ...
+
+
+Result = TypeVar("Result")
+
+
+async def read(uow: UnitOfWorkFactory, query: Callable[[UnitOfWork], Awaitable[Result]]) -> Result:
+    """Answer one query in a read-only unit of work of its own."""
+    async with uow(read_only=True) as work:
+        return await query(work)

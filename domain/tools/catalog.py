@@ -6,6 +6,7 @@ import uuid
 
 from domain.paging import Page, PageKey
 from domain.ports import ToolFilter, UnitOfWorkFactory
+from domain.ports.transactions import read
 from domain.tools.health import HealthCheck
 from domain.tools.model import Tool
 from domain.tools.secrets import REPO_URL_SECRET
@@ -16,21 +17,17 @@ class ToolCatalog:
         self._uow = uow
 
     async def get(self, tool_id: uuid.UUID) -> Tool | None:
-        async with self._uow(read_only=True) as uow:
-            return await uow.tools.get(tool_id)
+        return await read(self._uow, lambda uow: uow.tools.get(tool_id))
 
     async def get_by_name(self, name: str) -> Tool | None:
-        async with self._uow(read_only=True) as uow:
-            return await uow.tools.get_by_name(name)
+        return await read(self._uow, lambda uow: uow.tools.get_by_name(name))
 
     async def tools_by_ids(self, tool_ids: list[uuid.UUID]) -> list[Tool]:
-        async with self._uow(read_only=True) as uow:
-            return await uow.tools.get_many(tool_ids)
+        return await read(self._uow, lambda uow: uow.tools.get_many(tool_ids))
 
     async def page(self, page: Page, filter: ToolFilter) -> list[Tool]:
         """Oldest first; one extra row tells the caller whether another page exists."""
-        async with self._uow(read_only=True) as uow:
-            return await uow.tools.page(page.and_one_more(), filter)
+        return await read(self._uow, lambda uow: uow.tools.page(page.and_one_more(), filter))
 
     async def every_tool(self, page_size: int = 200) -> list[Tool]:
         """All tools, read page by page (a hub holds tens or hundreds of them)."""
@@ -50,5 +47,4 @@ class ToolCatalog:
         return [secret.name for secret in secrets if secret.name != REPO_URL_SECRET]
 
     async def health_checks(self, tool_id: uuid.UUID, last: int) -> list[HealthCheck]:
-        async with self._uow(read_only=True) as uow:
-            return await uow.health_checks.latest(tool_id, last)
+        return await read(self._uow, lambda uow: uow.health_checks.latest(tool_id, last))
