@@ -79,12 +79,13 @@ class Adapters:
 class ServiceSettings:
     """The operator's choices that the services apply (infra reads them from the environment)."""
 
+    # Signs browser sessions' binding proofs: derived from the server's secret, never defaulted.
+    browser_binding_key: bytes
     mode: str = "development"
     tool_policy: ToolPolicy = field(default_factory=ToolPolicy)
     build_limits: BuildLimits = field(default_factory=BuildLimits)
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     refresh_token_ttl: timedelta = timedelta(days=30)
-    browser_binding_key: bytes = b"machete browser session binding"
     health_history_size: int = 50
     # How long a tool may stay STARTING before the health monitor settles it itself.
     starting_grace: timedelta = timedelta(minutes=2)

@@ -424,6 +424,7 @@ class ToolWorld:
 
     def service_settings(self, limits: BuildLimits | None = None) -> ServiceSettings:
         return ServiceSettings(
+            browser_binding_key=b"unit-test-binding-key",
             tool_policy=self.policy,
             build_limits=limits or BuildLimits(),
             throttle=self.throttle,
