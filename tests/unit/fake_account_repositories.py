@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from domain.audit.model import AuditEvent
 from domain.auth.model import ApiToken, RefreshToken, TokenFamily
+from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.paging import Page
 from domain.pending_events import PendingEvents
 from domain.users.model import Role, User
@@ -22,6 +23,12 @@ class FakeUserRepository:
         self._events = events
 
     async def add(self, user: User) -> None:
+        # Like the SQL adapter's unique columns: a concurrent insert may win the service's check.
+        for other in self._rows.rows():
+            if other.username == user.username:
+                raise taken("Username is taken.", ErrorCode.USERNAME_TAKEN, "username")
+            if other.email == user.email:
+                raise taken("Email is already in use.", ErrorCode.EMAIL_TAKEN, "email")
         self._events.collect(user)
         self._rows.put(user.id, user)
 
@@ -53,6 +60,10 @@ class FakeUserRepository:
         return sum(1 for u in self._rows.rows() if u.role is Role.ADMIN and u.is_active)
 
 
+def taken(message: str, code: ErrorCode, field: str) -> ValidationFailed:
+    return ValidationFailed([DomainError(message, code=code, field=(field,))])
+
+
 class FakeRefreshTokenRepository:
     def __init__(
         self,
@@ -65,6 +76,7 @@ class FakeRefreshTokenRepository:
         self._events = events
 
     async def add_family(self, family: TokenFamily) -> None:
+        self._events.collect(family)
         self._families.put(family.id, family)
 
     async def lock_family(self, family_id: uuid.UUID) -> TokenFamily | None:
@@ -115,6 +127,7 @@ class FakeApiTokenRepository:
         self._events = events
 
     async def add(self, token: ApiToken) -> None:
+        self._events.collect(token)
         self._rows.put(token.id, token)
 
     async def save(self, token: ApiToken) -> None:

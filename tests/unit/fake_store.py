@@ -121,8 +121,9 @@ class Store:
 
 
 class FakeUnitOfWork:
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, read_only: bool = False) -> None:
         self._store = store
+        self._read_only = read_only
         self._pending = PendingEvents()
 
     async def __aenter__(self) -> Self:
@@ -161,12 +162,15 @@ class FakeUnitOfWork:
 
     def cascade_tool(self, tool_id: uuid.UUID) -> None:
         """The tool's rows go with it (the foreign keys' ON DELETE CASCADE)."""
-        for key, secret in list(self.secret_rows.committed.items()):
+        for secret in self.secret_rows.rows():
             if secret.tool_id == tool_id:
-                self.secret_rows.delete(key)
-        for build in self.build_rows.rows():
-            if build.tool_id == tool_id:
-                self.build_rows.delete(build.id)
+                self.secret_rows.delete((tool_id, secret.name))
+        builds = {build.id for build in self.build_rows.rows() if build.tool_id == tool_id}
+        for build_id in builds:
+            self.build_rows.delete(build_id)
+        for owner, seq in self.log_rows.row_keys():
+            if owner in builds:  # the log lines go with their build
+                self.log_rows.delete((owner, seq))
         for check in self.check_rows.rows():
             if check.tool_id == tool_id:
                 self.check_rows.delete(check.id)
@@ -175,6 +179,8 @@ class FakeUnitOfWork:
         self._pending.add(event)
 
     async def commit(self) -> None:
+        if self._read_only:
+            raise RuntimeError("a read-only unit of work cannot commit")
         tables = (self.user_rows, self.family_rows, self.refresh_rows, self.api_token_rows)
         for table in (*tables, self.tool_rows, self.secret_rows, self.log_rows, self.check_rows):
             table.apply()

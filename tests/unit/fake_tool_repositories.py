@@ -37,9 +37,10 @@ class FakeToolRepository:
     async def add(self, tool: Tool) -> None:
         for other in self._rows.rows():
             if other.name == tool.name:
-                raise ValidationFailed(
-                    [DomainError("A tool with this name exists.", code=ErrorCode.NAME_TAKEN)]
+                taken = DomainError(
+                    "A tool with this name exists.", code=ErrorCode.NAME_TAKEN, field=("name",)
                 )
+                raise ValidationFailed([taken])
             if other.host_port == tool.host_port:
                 raise HostPortTaken("The allocated host port was taken; retry.")
         self._events.collect(tool)
@@ -74,7 +75,7 @@ class FakeToolRepository:
         tools = [t for t in tools if after is None or (t.created_at, t.id) > after]
         tools = [t for t in tools if status is None or t.status is status]
         tools = [t for t in tools if category is None or t.category == category]
-        tools = [t for t in tools if not search or search.lower() in t.name]
+        tools = [t for t in tools if not search or matches(t, search)]
         return tools[: page.limit]
 
     async def used_host_ports(self) -> set[int]:
@@ -93,6 +94,11 @@ class FakeToolRepository:
             for tool in self._rows.rows()
             if tool.desired_state is DesiredState.RUNNING and tool.current_build_id is not None
         ]
+
+
+def matches(tool: Tool, search: str) -> bool:
+    """Like the SQL adapter's LIKE: a literal, case-insensitive part of name or description."""
+    return any(search.lower() in text.lower() for text in (tool.name, tool.description or ""))
 
 
 class FakeToolSecretRepository:
@@ -255,7 +261,7 @@ class FakeHealthCheckRepository:
 
     async def latest(self, tool_id: uuid.UUID, limit: int) -> list[HealthCheck]:
         checks = [c for c in self._rows.rows() if c.tool_id == tool_id]
-        return sorted(checks, key=lambda c: c.checked_at, reverse=True)[:limit]
+        return sorted(checks, key=lambda c: (c.checked_at, c.id), reverse=True)[:limit]
 
     async def prune(self, tool_id: uuid.UUID, keep: int) -> None:
         for check in (await self.latest(tool_id, 1_000_000))[keep:]:

@@ -391,7 +391,7 @@ class ToolWorld:
         self._services: Services | None = None
 
     def uow(self, *, read_only: bool = False) -> FakeUnitOfWork:
-        return FakeUnitOfWork(self.store)
+        return FakeUnitOfWork(self.store, read_only=read_only)
 
     def adapters(self) -> Adapters:
         return Adapters(

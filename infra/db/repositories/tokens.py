@@ -20,6 +20,7 @@ class SqlAlchemyRefreshTokenRepository:
     async def add_family(self, family: TokenFamily) -> None:
         self._session.add(TokenFamilyRow.from_domain(family))
         await self._session.flush()
+        self._events.collect(family)
 
     async def lock_family(self, family_id: uuid.UUID) -> TokenFamily | None:
         # FOR UPDATE on PostgreSQL; SQLite ignores it and serializes writers anyway.
@@ -87,6 +88,7 @@ class SqlAlchemyApiTokenRepository:
     async def add(self, token: ApiToken) -> None:
         self._session.add(ApiTokenRow.from_domain(token))
         await self._session.flush()
+        self._events.collect(token)
 
     async def save(self, token: ApiToken) -> None:
         await self._session.merge(ApiTokenRow.from_domain(token))

@@ -25,6 +25,7 @@ class SqlAlchemyUserRepository:
         except IntegrityError as error:
             # A concurrent insert won the race that the service's uniqueness check lost.
             raise duplicate_user(error) from None
+        self._events.collect(user)
 
     async def save(self, user: User) -> None:
         row = await self._session.get(UserRow, user.id)
