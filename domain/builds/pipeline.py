@@ -123,8 +123,9 @@ class BuildPipeline:
             if progress.launch_attempted:
                 async with self._launcher.lock_for(tool.id):
                     await self._engine.remove_container(container_name(tool.name))
-            ran_before = progress.before is not None and progress.before.had_image
-            if build.trigger is not BuildTrigger.ROLLBACK and ran_before != build.id:
+            before = progress.before
+            ran_before = before is not None and before.image.build_id == build.id
+            if build.trigger is not BuildTrigger.ROLLBACK and not ran_before:
                 await self._engine.remove_image(image_tag(tool.name, build.number))
         except DomainError as error:
             log.system(f"warning: cleaning up after the cancel failed: {error.message}")

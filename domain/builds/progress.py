@@ -100,7 +100,7 @@ class BuildProgress:
         await log.close()
 
         def step(build: Build, tool: Tool) -> None:
-            tool.settle(result.healthy, now)
+            tool.started(result.healthy, now)
             if result.healthy:
                 build.succeed(now)
             else:

@@ -157,6 +157,8 @@ class BuildRequests:
         build.cancel(now)
         if not tool.has_image and not tool.is_being_removed:
             tool.stop(now)
+        else:
+            tool.touch(now)  # it shows its latest build, which just ended
 
 
 async def locked_tool(uow: UnitOfWork, tool_id: uuid.UUID) -> Tool:

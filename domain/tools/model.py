@@ -176,11 +176,17 @@ class Tool(Entity):
     def fail(self, now: datetime) -> None:
         self._move(ToolStatus.FAILED, now)
 
+    def started(self, healthy: bool, now: datetime) -> None:
+        """A build's start ended with this health check: the tool settles, unless a user's
+        start, restart or stop since has decided its status (a failed start stays FAILED)."""
+        self._move_if_legal(ToolStatus.RUNNING if healthy else ToolStatus.UNHEALTHY)
+        self.touch(now)
+
     def resume(self, status: ToolStatus, now: datetime) -> None:
-        """Put back the status a build found, unless a change since has made that illegal."""
-        target = self._wanted(status)
-        if can_move(self.status, target):
-            self.status = target
+        """Put back the status a build found, unless a change since has made that illegal; a
+        tool left without an image then shows FAILED (it can be built again from there)."""
+        if not self._move_if_legal(status) and not self.has_image:
+            self._move_if_legal(ToolStatus.FAILED)
         self.touch(now)
 
     def health_check(self, result: HealthResult, now: datetime) -> HealthCheck:
@@ -207,6 +213,13 @@ class Tool(Entity):
             raise IllegalToolTransition(message)
         self.status = target
         self.touch(now)
+
+    def _move_if_legal(self, status: ToolStatus) -> bool:
+        target = self._wanted(status)
+        if not can_move(self.status, target):
+            return False
+        self.status = target
+        return True
 
     def _wanted(self, status: ToolStatus) -> ToolStatus:
         # A user's stop wins over whatever a build, a start or a check would show.
