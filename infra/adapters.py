@@ -42,7 +42,7 @@ class Resources:
     worker_link: WorkerLink
 
     async def close(self) -> None:
-        await self.tasks.close()  # idempotent: whatever was spawned after the first close
+        """After the tasks (the application closes those first: they may use all of these)."""
         await self.events.close()
         await asyncio.to_thread(self.docker.close)
         await self.database.dispose()

@@ -83,7 +83,7 @@ class Application:
 
     async def close(self) -> None:
         await self.background.stop()
-        await self.resources.tasks.close()  # before the leadership they may still hold
+        await self.resources.tasks.close()  # before the leadership and resources they use
         await self.leadership.close()
         await self.resources.close()
 

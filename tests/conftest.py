@@ -7,11 +7,9 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete
 
 from infra.bootstrap import Application, bootstrap
 from infra.db.migrate import upgrade_to_head_async
-from infra.db.rows import Base
 from infra.settings import Settings
 from tests.services import (
     create_postgres_database,
@@ -19,6 +17,7 @@ from tests.services import (
     drop_postgres_database,
     unavailable,
 )
+from tests.tables import empty_tables
 
 TEST_SECRET_KEY = secrets.token_urlsafe(48)
 
@@ -83,10 +82,7 @@ async def application(settings: Settings) -> AsyncIterator[Application]:
     try:
         yield application
     finally:
-        # Every test starts from empty tables; children first, for the foreign keys.
-        async with application.database.begin() as connection:
-            for table in reversed(Base.metadata.sorted_tables):
-                await connection.execute(delete(table))
+        await empty_tables(application.database)
         await application.close()
 
 

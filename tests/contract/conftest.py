@@ -6,13 +6,11 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from sqlalchemy import delete
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from infra.db.engine import create_engine, create_session_factory
-from infra.db.rows import Base
 from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from tests.contract.backends import Backend, RecordingEventBus
+from tests.tables import empty_tables
 from tests.unit.fake_store import FakeUnitOfWork, Store
 
 
@@ -47,10 +45,3 @@ async def sql_backend(migrated_database_url: str) -> AsyncIterator[Backend]:
         await empty_tables(engine)
         await bus.close()
         await engine.dispose()
-
-
-async def empty_tables(engine: AsyncEngine) -> None:
-    # Children first, for the foreign keys (as tests/conftest.py's application fixture does).
-    async with engine.begin() as connection:
-        for table in reversed(Base.metadata.sorted_tables):
-            await connection.execute(delete(table))
