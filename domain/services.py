@@ -21,6 +21,8 @@ from domain.builds.recovery import BuildRecovery
 from domain.builds.requests import BuildRequests
 from domain.builds.status_feed import BuildStatusFeed
 from domain.clock import Clock
+from domain.gateway.addresses import PublicAddresses
+from domain.gateway.sync import RouteSync
 from domain.ports import (
     AccessTokenCodec,
     BackgroundTasks,
@@ -28,6 +30,7 @@ from domain.ports import (
     ContainerEngine,
     DatabaseProbe,
     EventBus,
+    Gateway,
     HealthProbe,
     ManifestLoader,
     PasswordHasher,
@@ -72,6 +75,7 @@ class Adapters:
     background: BackgroundTasks
     # This process's line to its build worker (if it runs one).
     build_signals: BuildSignals
+    gateway: Gateway
     worker: WorkerProbe | None = None
 
 
@@ -89,6 +93,7 @@ class ServiceSettings:
     health_history_size: int = 50
     # How long a tool may stay STARTING before the health monitor settles it itself.
     starting_grace: timedelta = timedelta(minutes=2)
+    addresses: PublicAddresses = field(default_factory=PublicAddresses)
 
 
 @dataclass(frozen=True)
@@ -115,6 +120,7 @@ class Services:
     recovery: BuildRecovery
     health: HealthMonitor
     reconciler: ToolReconciler
+    routes: RouteSync
 
 
 def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
@@ -185,4 +191,5 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             uow, launcher, clock, s.health_history_size, starting_grace=s.starting_grace
         ),
         reconciler=reconciler,
+        routes=RouteSync(uow, a.gateway, s.addresses),
     )

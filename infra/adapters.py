@@ -18,6 +18,7 @@ from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.docker.engine import DockerContainerEngine
 from infra.events.choice import LiveEventBus, create_event_bus
 from infra.files.tool_files import LocalToolFiles
+from infra.gateway.off import NoGateway
 from infra.git.source_control import GitPythonSourceControl
 from infra.health.http_probe import HttpxHealthProbe
 from infra.manifest.loader import YamlManifestLoader
@@ -86,5 +87,6 @@ def build_adapters(settings: Settings, clock: Clock) -> tuple[Adapters, Resource
         background=tasks,
         build_signals=link,
         worker=link,
+        gateway=NoGateway(),
     )
     return adapters, Resources(database, events, docker, tasks, link)

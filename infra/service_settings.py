@@ -8,9 +8,10 @@ from datetime import timedelta
 
 from domain.auth.throttle import ThrottlePolicy
 from domain.builds.pipeline import BuildLimits
+from domain.gateway.addresses import PublicAddresses
 from domain.services import ServiceSettings
 from domain.tools.policy import MIB, NANO_CPUS_PER_CPU, ToolPolicy
-from infra.settings import Settings
+from infra.settings import Settings, TlsSetting
 
 
 def service_settings(settings: Settings) -> ServiceSettings:
@@ -23,6 +24,17 @@ def service_settings(settings: Settings) -> ServiceSettings:
         browser_binding_key=binding_key(settings),
         health_history_size=settings.health_history_size,
         starting_grace=timedelta(seconds=settings.health_check_timeout_seconds + 30),
+        addresses=public_addresses(settings),
+    )
+
+
+def public_addresses(settings: Settings) -> PublicAddresses:
+    return PublicAddresses(
+        enabled=settings.gateway_enabled,
+        base_domain=settings.base_domain,
+        scheme="http" if settings.tls is TlsSetting.OFF else "https",
+        port=settings.port,
+        upstream_host=settings.tool_upstream_host,
     )
 
 

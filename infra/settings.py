@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from enum import StrEnum
 from pathlib import Path
@@ -12,6 +13,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"
 MIN_SECRET_KEY_LENGTH = 32
+BASE_DOMAIN_PATTERN = re.compile(
+    r"^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
+)
 
 
 class Mode(StrEnum):
@@ -29,6 +33,22 @@ class EventBusSetting(StrEnum):
     AUTO = "auto"  # PostgreSQL LISTEN/NOTIFY on PostgreSQL, in-process on SQLite
     IN_PROCESS = "in-process"
     POSTGRES = "postgres"
+
+
+class GatewaySetting(StrEnum):
+    EMBEDDED = "embedded"  # MACHETE runs Caddy itself, as a supervised child process
+    EXTERNAL = "external"  # an operator's Caddy, driven through its admin API
+    OFF = "off"  # no gateway: tools answer on their loopback ports only
+
+
+class TlsSetting(StrEnum):
+    OFF = "off"
+    INTERNAL = "internal"  # Caddy's local CA (works offline)
+    ACME = "acme"  # certificates from a public CA for public names
+
+
+# sockaddr_un holds 108 bytes; keep room for the terminating NUL and the ".lock" files beside.
+MAX_SOCKET_PATH = 100
 
 
 class Settings(BaseSettings):
@@ -89,12 +109,40 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = Field(default=50, ge=1, le=1000)
     max_connections_per_user: int = Field(default=20, ge=1, le=10_000)
     max_anonymous_connections: int = Field(default=100, ge=0, le=100_000)
+    # The gateway: the one public listener (on host:port), in front of the API and every tool.
+    gateway: GatewaySetting = GatewaySetting.EMBEDDED
+    # An external Caddy's admin endpoint: `unix:///path/to/admin.sock` or `http://host:2019`.
+    gateway_admin_url: str | None = None
+    base_domain: str = "localhost"
+    tls: TlsSetting = TlsSetting.OFF
+    acme_email: str | None = None
+    # Sockets and the gateway's state (default: `<data dir>/run`); sockets need a short path.
+    run_dir: Path | None = None
+    # Where the API listens behind the gateway (`unix:/path` or `host:port`; default: a unix
+    # socket in the run dir) and how the gateway dials it (default: the same address).
+    api_listen: str | None = None
+    api_upstream: str | None = None
+    # Where tool containers listen, as the gateway dials them.
+    tool_upstream_host: str = "127.0.0.1"
+    # How long a switch waits for requests to the old container to finish before stopping it.
+    drain_seconds: float = Field(default=30, ge=0, le=3600)
 
     @model_validator(mode="after")
     def _tool_port_range_is_ordered(self) -> Settings:
         if self.tool_port_range_start > self.tool_port_range_end:
             raise ValueError(
                 "MACHETE_TOOL_PORT_RANGE_START must not be above MACHETE_TOOL_PORT_RANGE_END"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _gateway_is_complete(self) -> Settings:
+        if self.gateway is GatewaySetting.EXTERNAL and not self.gateway_admin_url:
+            raise ValueError("MACHETE_GATEWAY=external needs MACHETE_GATEWAY_ADMIN_URL")
+        if not BASE_DOMAIN_PATTERN.match(self.base_domain):
+            raise ValueError(
+                f"MACHETE_BASE_DOMAIN {self.base_domain[:80]!r} is not a host name "
+                "(lowercase letters, digits, dashes and dots)"
             )
         return self
 
@@ -110,6 +158,50 @@ class Settings(BaseSettings):
                 f"MACHETE_SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters"
             )
         return self
+
+    @property
+    def resolved_run_dir(self) -> Path:
+        return (self.run_dir or self.data_dir / "run").resolve()
+
+    @property
+    def gateway_enabled(self) -> bool:
+        return self.gateway is not GatewaySetting.OFF
+
+    @property
+    def api_socket(self) -> Path | None:
+        """The unix socket the API listens on behind the gateway, if it listens on one."""
+        if not self.gateway_enabled:
+            return None
+        listen = self.api_listen
+        if listen is None:
+            return self.resolved_run_dir / "api.sock"
+        return Path(listen.removeprefix("unix:")) if listen.startswith("unix:") else None
+
+    @property
+    def api_tcp_address(self) -> tuple[str, int]:
+        """Where the API listens on TCP: the public address without a gateway, else the
+        `api_listen` address."""
+        if not self.gateway_enabled or not self.api_listen or self.api_socket is not None:
+            return self.host, self.port
+        host, _, port = self.api_listen.rpartition(":")
+        return host.strip("[]") or "127.0.0.1", int(port)
+
+    def socket_problem(self) -> str | None:
+        """Why the sockets cannot be created where they would go (checked before serving)."""
+        for what, path in (("API", self.api_socket), ("gateway admin", self.admin_socket)):
+            if path is not None and len(str(path)) > MAX_SOCKET_PATH:
+                return (
+                    f"The {what} socket path {str(path)[:60]}... is longer than "
+                    f"{MAX_SOCKET_PATH} characters; set MACHETE_RUN_DIR to a shorter directory."
+                )
+        return None
+
+    @property
+    def admin_socket(self) -> Path | None:
+        """The embedded Caddy's admin endpoint (a unix socket, never a TCP port)."""
+        if self.gateway is not GatewaySetting.EMBEDDED:
+            return None
+        return self.resolved_run_dir / "caddy-admin.sock"
 
     @property
     def tools_dir(self) -> Path:

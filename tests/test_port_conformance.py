@@ -21,6 +21,7 @@ from domain.ports import (
     ContainerEngine,
     DatabaseProbe,
     EventBus,
+    Gateway,
     HealthCheckRepository,
     HealthProbe,
     ManifestLoader,
@@ -52,6 +53,7 @@ from infra.events.choice import LiveEventBus
 from infra.events.in_process import InProcessEventBus
 from infra.events.postgres import PostgresEventBus
 from infra.files.tool_files import LocalToolFiles
+from infra.gateway.off import NoGateway
 from infra.git.source_control import GitPythonSourceControl
 from infra.health.http_probe import HttpxHealthProbe
 from infra.manifest.loader import YamlManifestLoader
@@ -96,6 +98,7 @@ _background: type[BackgroundTasks] = TaskSupervisor
 _signals: type[BuildSignals] = WorkerLink
 _worker: type[WorkerProbe] = WorkerLink
 _local_worker: type[WorkerProbe] = BuildWorker
+_no_gateway: type[Gateway] = NoGateway
 
 # The fakes the unit tests use instead.
 _fake_clock: type[Clock] = fakes.FakeClock
@@ -120,4 +123,5 @@ _fake_cipher: type[SecretCipher] = tool_fakes.FakeSecretCipher
 _fake_signals: type[BuildSignals] = tool_fakes.FakeSignals
 _fake_background: type[BackgroundTasks] = tool_fakes.FakeBackground
 _fake_database: type[DatabaseProbe] = tool_fakes.FakeDatabaseProbe
+_fake_gateway: type[Gateway] = tool_fakes.FakeGateway
 _event_bus: type[EventBus] = InProcessEventBus  # the unit tests' bus is the real one

@@ -8,6 +8,7 @@ from domain.ports.accounts import (
 )
 from domain.ports.containers import ContainerEngine, HealthProbe, PortProbe
 from domain.ports.events import EventBus, EventSubscription
+from domain.ports.gateway import Gateway, GatewayStatus
 from domain.ports.security import AccessTokenCodec, PasswordHasher, SecretCipher
 from domain.ports.sources import ManifestLoader, SourceControl
 from domain.ports.storage import DatabaseProbe, ToolFiles
@@ -36,6 +37,8 @@ __all__ = [
     "DatabaseProbe",
     "EventBus",
     "EventSubscription",
+    "Gateway",
+    "GatewayStatus",
     "HealthCheckRepository",
     "HealthProbe",
     "ManifestLoader",

@@ -62,6 +62,10 @@ class ToolRepository(Protocol):
         """Tools that should be running and have an image (for the health monitor)."""
         ...
 
+    async def all(self) -> list[Tool]:
+        """Every tool, by name (for the gateway's route table)."""
+        ...
+
 
 class ToolSecretRepository(Protocol):
     async def put(self, secret: ToolSecret) -> None: ...

@@ -15,6 +15,7 @@ from domain.containers import HealthResult
 from domain.entity import Entity
 from domain.errors import DomainError, ErrorCode
 from domain.events import ToolChanged
+from domain.tools.access_level import DEFAULT_TOOL_ACCESS, ToolAccess
 from domain.tools.appearance import safe_color, safe_icon, ui_section
 from domain.tools.health import HealthCheck
 from domain.tools.status import DesiredState, IllegalToolTransition, ToolStatus, can_move
@@ -51,6 +52,9 @@ class Tool(Entity):
     manifest: dict[str, Any] | None = None
     environment: dict[str, str] = field(default_factory=dict)
     created_by_id: uuid.UUID | None = None
+    # Who may open it through the gateway, and the names it answers besides its own.
+    access: ToolAccess = DEFAULT_TOOL_ACCESS
+    domains: tuple[str, ...] = ()
     id: uuid.UUID = field(default_factory=uuid.uuid4)
 
     @classmethod

@@ -95,6 +95,9 @@ class FakeToolRepository:
             if tool.desired_state is DesiredState.RUNNING and tool.current_build_id is not None
         ]
 
+    async def all(self) -> list[Tool]:
+        return sorted(self._rows.rows(), key=lambda tool: tool.name)
+
 
 def matches(tool: Tool, search: str) -> bool:
     """Like the SQL adapter's LIKE: a literal, case-insensitive part of name or description."""

@@ -28,8 +28,11 @@ from domain.containers import (
     Mount,
     NetworkMode,
 )
-from domain.errors import DomainError, NotFound
+from domain.errors import DomainError, ErrorCode, NotFound
+from domain.gateway.addresses import Upstream
+from domain.gateway.routes import RouteTable
 from domain.manifest.model import Category, Manifest, Volume
+from domain.ports import GatewayStatus
 from domain.services import Adapters, Services, ServiceSettings, build_services
 from domain.tools.catalog import ToolCatalog
 from domain.tools.commands import InstallTool
@@ -317,6 +320,37 @@ class FakePortProbe:
         return port not in self.busy
 
 
+class FakeGateway:
+    """Records every route table applied; `down` makes it unreachable."""
+
+    def __init__(self) -> None:
+        self.applied: list[RouteTable] = []
+        self.in_flight_counts: dict[Upstream, int] = {}
+        self.down = False
+
+    @property
+    def table(self) -> RouteTable | None:
+        return self.applied[-1] if self.applied else None
+
+    async def apply(self, table: RouteTable) -> None:
+        self._reachable()
+        self.applied.append(table)
+
+    async def in_flight(self, upstream: Upstream) -> int:
+        self._reachable()
+        return self.in_flight_counts.get(upstream, 0)
+
+    async def status(self) -> GatewayStatus:
+        return GatewayStatus(mode="fake", reachable=not self.down)
+
+    async def root_certificate(self) -> str | None:
+        return None
+
+    def _reachable(self) -> None:
+        if self.down:
+            raise DomainError("The gateway is down.", code=ErrorCode.GATEWAY_UNAVAILABLE)
+
+
 class FakeDatabaseProbe:
     dialect = "fake"
 
@@ -381,6 +415,7 @@ class ToolWorld:
     sign_in_failures: InMemoryFailureCounter = field(default_factory=InMemoryFailureCounter)
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     database: FakeDatabaseProbe = field(default_factory=FakeDatabaseProbe)
+    gateway: FakeGateway = field(default_factory=FakeGateway)
     events: InProcessEventBus = field(default_factory=InProcessEventBus)
     health_history_size: int = 50
 
@@ -411,6 +446,7 @@ class ToolWorld:
             events=self.events,
             background=self.background,
             build_signals=self.signals,
+            gateway=self.gateway,
         )
 
     def services(self, limits: BuildLimits | None = None) -> Services:

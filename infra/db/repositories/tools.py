@@ -99,6 +99,10 @@ class SqlAlchemyToolRepository:
         )
         return [row.to_domain() for row in await self._session.scalars(query)]
 
+    async def all(self) -> list[Tool]:
+        query = select(ToolRow).order_by(ToolRow.name)
+        return [row.to_domain() for row in await self._session.scalars(query)]
+
 
 class SqlAlchemyToolSecretRepository:
     def __init__(self, session: AsyncSession) -> None:

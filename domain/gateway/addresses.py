@@ -1,0 +1,59 @@
+"""Where users reach MACHETE and its tools: the public names, and where the gateway sends them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.tools.model import Tool
+
+
+@dataclass(frozen=True, order=True)
+class Upstream:
+    """Where a tool's container listens, as the gateway dials it."""
+
+    host: str
+    port: int
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+
+@dataclass(frozen=True)
+class PublicAddresses:
+    """The gateway's public face. With `enabled` false (`MACHETE_GATEWAY=off`) a tool's URL is
+    its container's own loopback address, as before there was a gateway."""
+
+    enabled: bool = False
+    base_domain: str = "localhost"
+    scheme: str = "http"
+    port: int = 8000
+    # Where tool containers listen, as the gateway (and the health probe) dials them.
+    upstream_host: str = "127.0.0.1"
+
+    @property
+    def _port_suffix(self) -> str:
+        default = 443 if self.scheme == "https" else 80
+        return "" if self.port == default else f":{self.port}"
+
+    @property
+    def dashboard_url(self) -> str:
+        return f"{self.scheme}://{self.base_domain}{self._port_suffix}"
+
+    def tool_host(self, name: str) -> str:
+        return f"{name}.{self.base_domain}"
+
+    def hosts_of(self, tool: Tool) -> tuple[str, ...]:
+        return (self.tool_host(tool.name), *tool.domains)
+
+    def tool_url(self, tool: Tool) -> str:
+        if not self.enabled:
+            return self.direct_url(tool)
+        return f"{self.scheme}://{self.tool_host(tool.name)}{self._port_suffix}/"
+
+    def upstream_of(self, tool: Tool) -> Upstream:
+        return Upstream(self.upstream_host, tool.host_port)
+
+    def direct_url(self, tool: Tool) -> str:
+        """The container itself, bypassing the gateway (health probes)."""
+        return f"http://{self.upstream_host}:{tool.host_port}"
