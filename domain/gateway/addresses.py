@@ -32,9 +32,12 @@ class PublicAddresses:
     upstream_host: str = "127.0.0.1"
 
     @property
+    def default_port(self) -> int:
+        return 443 if self.scheme == "https" else 80
+
+    @property
     def _port_suffix(self) -> str:
-        default = 443 if self.scheme == "https" else 80
-        return "" if self.port == default else f":{self.port}"
+        return "" if self.port == self.default_port else f":{self.port}"
 
     @property
     def dashboard_url(self) -> str:
