@@ -52,7 +52,10 @@ class PublicAddresses:
     def tool_url(self, tool: Tool) -> str:
         if not self.enabled:
             return self.direct_url(tool)
-        return f"{self.scheme}://{self.tool_host(tool.name)}{self._port_suffix}/"
+        return self.tool_url_for_name(tool.name)
+
+    def tool_url_for_name(self, name: str) -> str:
+        return f"{self.scheme}://{self.tool_host(name)}{self._port_suffix}/"
 
     def upstream_of(self, tool: Tool) -> Upstream:
         return Upstream(self.upstream_host, tool.host_port)
