@@ -153,7 +153,14 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
         api_tokens=ApiTokenService(uow, clock),
         authenticator=authenticator,
         system=SystemService(
-            s.mode, a.database, a.container_engine, a.source_control, clock, a.worker
+            s.mode,
+            a.database,
+            a.container_engine,
+            a.source_control,
+            clock,
+            a.gateway,
+            s.addresses,
+            a.worker,
         ),
         tools=tools,
         installer=ToolInstaller(
