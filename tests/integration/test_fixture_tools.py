@@ -231,6 +231,19 @@ async def test_header_names_spelt_with_other_separators_read_as_the_real_one(
             assert (await echoed(response))["headers"]["x-machete-user"] == "forged"
 
 
+async def test_each_header_name_appears_once_even_when_spellings_collide(echo_tool: str) -> None:
+    headers = [("Content_Type", "forged/type"), ("Content-Type", "text/plain"), ("X-Dup", "1")]
+    headers.append(("X-Dup", "2"))
+    async with httpx.AsyncClient(trust_env=False) as http:
+        response = await http.post(f"{echo_tool}/cgi-bin/echo", content=b"x", headers=headers)
+    pairs = json.loads(response.content, object_pairs_hook=list)
+    names = [name for name, _ in dict(pairs)["headers"]]
+    assert len(names) == len(set(names))
+    request = await echoed(response)
+    assert request["headers"]["content-type"] == "text/plain"
+    assert request["headers"]["x-dup"] == "2"
+
+
 async def test_the_echo_is_blind_to_basic_credentials_and_the_headers_httpd_keeps(
     echo_tool: str, websocket_tool: str
 ) -> None:
