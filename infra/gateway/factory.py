@@ -68,8 +68,17 @@ def embedded_gateway(settings: Settings) -> tuple[CaddyGateway, CaddySupervisor]
     return gateway, supervisor
 
 
+def stop_embedded_gateway(settings: Settings) -> bool:
+    """End the embedded Caddy of these settings' run directory, which otherwise outlives
+    MACHETE (`machete gateway stop`); False when none was running."""
+    paths = embedded_paths(settings)
+    admin_listen = AdminEndpoint(socket=paths.admin_socket).caddy_listen(ADMIN_SOCKET_MODE)
+    return CaddyProcess(caddy_binary(), paths, admin_listen).stop()
+
+
 def embedded_paths(settings: Settings) -> CaddyPaths:
-    assert settings.admin_socket is not None
+    if settings.admin_socket is None:
+        raise ValueError("only MACHETE_GATEWAY=embedded runs its own Caddy")
     return CaddyPaths(run_dir=settings.resolved_run_dir, admin_socket=settings.admin_socket)
 
 

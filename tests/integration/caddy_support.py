@@ -245,10 +245,11 @@ async def running_gateway(
     api_socket: Path,
     *,
     on_restart: RestartHook | None = None,
+    port: int | None = None,
     **site_changes: Any,
 ) -> AsyncIterator[RunningGateway]:
     """A supervised Caddy for `run_dir`, stopped (by its PID) when the block ends."""
-    site = gateway_site(run_dir, api_socket, free_port(), **site_changes)
+    site = gateway_site(run_dir, api_socket, port or free_port(), **site_changes)
     paths = caddy_paths(run_dir)
     admin = CaddyAdmin(AdminEndpoint(socket=paths.admin_socket))
     gateway = CaddyGateway(admin, site, mode="embedded")

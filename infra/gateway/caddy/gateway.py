@@ -79,6 +79,10 @@ class CaddyGateway:
         certificate = authority.get("root_certificate") if isinstance(authority, dict) else None
         return certificate if isinstance(certificate, str) and certificate else None
 
+    async def aclose(self) -> None:
+        """Close the admin client (at shutdown; Caddy itself keeps running)."""
+        await self._admin.aclose()
+
     async def _serves(self, config_marker: str) -> bool:
         return await self._admin.get(f"/id/{config_marker}/listen") is not None
 

@@ -69,16 +69,18 @@ class CaddyProcess:
             return child.poll() is None  # also reaps our own child
         return is_alive(self.pid)
 
-    def stop(self, timeout_seconds: float = 5.0) -> None:
+    def stop(self, timeout_seconds: float = 5.0) -> bool:
         """SIGTERM the Caddy of the pidfile, SIGKILL it if it is still there after the
-        timeout. Only ever a process started with our pidfile."""
+        timeout; only ever a process started with our pidfile. False when none ran."""
         with self._locked():
             pid = read_pid(self.paths.pidfile) or self.pid
-            if pid is not None and is_our_caddy(pid, self.paths.pidfile) is not False:
+            running = pid is not None and is_our_caddy(pid, self.paths.pidfile) is not False
+            if pid is not None and running:
                 _terminate(pid, timeout_seconds, self._child_of(pid))
             with contextlib.suppress(FileNotFoundError):
                 self.paths.pidfile.unlink()
             self.pid = None
+            return running
 
     def log_tail(self, lines: int = 1) -> str:
         try:

@@ -55,12 +55,13 @@ class CaddySupervisor:
             self._watch = asyncio.create_task(self._watch_loop(), name="caddy-supervisor")
 
     async def close(self) -> None:
-        """Stop watching; Caddy keeps running."""
+        """Stop watching for good; Caddy keeps running."""
         if self._watch is not None:
             self._watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._watch
             self._watch = None
+        await self._admin.aclose()
 
     async def stop(self) -> None:
         await self.close()
