@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+import hashlib
 import os
 import shutil
 import socket
@@ -25,7 +26,7 @@ import httpx
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route, WebSocketRoute
 from starlette.websockets import WebSocket
 
@@ -94,6 +95,8 @@ class EchoTool:
     port: int = field(default_factory=free_port)
     release: asyncio.Event = field(default_factory=asyncio.Event)
     slow_started: asyncio.Event = field(default_factory=asyncio.Event)
+    # `/stream` sends its first event, then its second once this is set.
+    stream_continues: asyncio.Event = field(default_factory=asyncio.Event)
 
     @property
     def upstream(self) -> Upstream:
@@ -103,6 +106,7 @@ class EchoTool:
         return Starlette(
             routes=[
                 Route("/slow", self._slow),
+                Route("/stream", self._stream),
                 WebSocketRoute("/ws", self._echo_socket),
                 Route("/{path:path}", self._echo, methods=["GET", "POST", "PUT"]),
             ]
@@ -117,7 +121,9 @@ class EchoTool:
                 "path": request.url.path,
                 "query": request.url.query,
                 "headers": [[k, v] for k, v in request.headers.items()],
-                "body": body.decode(errors="replace"),
+                "body": body.decode(errors="replace") if len(body) < 4096 else "",
+                "length": len(body),
+                "sha256": hashlib.sha256(body).hexdigest(),
             }
         )
 
@@ -125,6 +131,14 @@ class EchoTool:
         self.slow_started.set()
         await self.release.wait()
         return PlainTextResponse(f"{self.name} slow done")
+
+    async def _stream(self, request: Request) -> Response:
+        async def events() -> AsyncIterator[bytes]:
+            yield b"data: first\n\n"
+            await self.stream_continues.wait()
+            yield b"data: second\n\n"
+
+        return StreamingResponse(events(), media_type="text/event-stream")
 
     async def _echo_socket(self, websocket: WebSocket) -> None:
         await websocket.accept()

@@ -4,6 +4,7 @@ stand-in MACHETE: what reaches whom, the pages, atomic switches, restarts."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import os
 import signal
 import socket
@@ -206,6 +207,33 @@ async def test_an_admitted_request_reaches_the_tool_with_the_identity_and_withou
     assert "authorization" not in received
     assert received["cookie"] == ["theme=dark; lang=en"]
     assert received["x-forwarded-for"] == ["127.0.0.1"]
+
+
+async def test_a_large_body_reaches_a_protected_tool_whole(routed: RunningGateway) -> None:
+    body = os.urandom(8 * 1024 * 1024)
+    async with routed.client() as client:
+        response = await client.put(
+            "/upload",
+            content=body,
+            headers={"Host": "priv.localhost", "Cookie": "machete_tool_session=ok"},
+        )
+    assert response.json()["length"] == len(body)
+    assert response.json()["sha256"] == hashlib.sha256(body).hexdigest()
+
+
+async def test_server_sent_events_arrive_as_the_tool_sends_them(
+    routed: RunningGateway, priv: EchoTool
+) -> None:
+    headers = {"Host": "priv.localhost", "Cookie": "machete_tool_session=ok"}
+    async with (
+        routed.client() as client,
+        client.stream("GET", "/stream", headers=headers) as events,
+    ):
+        lines = events.aiter_lines()
+        assert await asyncio.wait_for(anext(lines), 5) == "data: first"
+        priv.stream_continues.set()
+        rest = [line async for line in lines if line]
+    assert rest == ["data: second"]
 
 
 async def test_a_bearer_token_opens_a_protected_tool_and_never_reaches_it(
