@@ -1,5 +1,10 @@
 """The gateway named by the settings: Caddy run by MACHETE (`embedded`, with its supervisor),
-an operator's Caddy (`external`), or none (`off`)."""
+an operator's Caddy (`external`), or none (`off`).
+
+An external Caddy is MACHETE's to configure: every apply replaces its whole configuration
+(admin address included, as `MACHETE_GATEWAY_ADMIN_URL` names it), so it should serve nothing
+else. Its certificates stay in its own storage.
+"""
 
 from __future__ import annotations
 

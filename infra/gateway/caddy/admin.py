@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,8 @@ from infra.gateway.caddy.errors import GatewayRefusedConfig, GatewayUnavailable
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = "The gateway (Caddy) does not answer on its admin endpoint."
+# Answered without taking the configuration's lock, so a reload in progress is no hang.
+LIVENESS_PATH = "/reverse_proxy/upstreams"
 
 
 class CaddyAdmin:
@@ -53,10 +56,9 @@ class CaddyAdmin:
         return response.json()
 
     async def answers(self, timeout_seconds: float = 2.0) -> bool:
-        """Whether the admin endpoint answers at all. Asks for something that takes no lock
-        on the configuration, so a reload in progress does not look like a hang."""
+        """Whether the admin endpoint answers at all."""
         try:
-            await self.get("/reverse_proxy/upstreams", timeout_seconds)
+            await self.get(LIVENESS_PATH, timeout_seconds)
         except GatewayUnavailable:
             return False
         return True
@@ -69,6 +71,19 @@ class CaddyAdmin:
             return await self._client.request(method, path, **kwargs)
         except (httpx.HTTPError, OSError) as error:
             raise GatewayUnavailable(UNREACHABLE, detail=type(error).__name__) from error
+
+
+def socket_answers(socket: Path, timeout_seconds: float) -> bool:
+    """Whether an admin endpoint answers on `socket` (blocking: for the process's thread)."""
+    if not socket.exists():
+        return False
+    try:
+        with httpx.Client(
+            transport=httpx.HTTPTransport(uds=str(socket)), timeout=timeout_seconds
+        ) as client:
+            return client.get(f"http://localhost{LIVENESS_PATH}").is_success
+    except (httpx.HTTPError, OSError):
+        return False
 
 
 def _error_of(response: httpx.Response) -> str:

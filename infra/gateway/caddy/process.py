@@ -13,15 +13,14 @@ import contextlib
 import fcntl
 import logging
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
 
-import httpx
-
+from infra.gateway.caddy.admin import socket_answers
 from infra.gateway.caddy.liveness import is_alive, is_our_caddy, read_pid
 from infra.gateway.caddy.paths import CaddyPaths
+from infra.gateway.caddy.termination import kill_and_wait, terminate
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +57,7 @@ class CaddyProcess:
                     return pid
                 if is_our_caddy(pid, self.paths.pidfile):
                     logger.warning("Caddy (pid %d) is alive but mute: replacing it", pid)
-                    _kill_and_wait(pid, timeout_seconds=5.0, child=self._child_of(pid))
+                    kill_and_wait(pid, timeout_seconds=5.0, child=self._child_of(pid))
             return self._spawn()
 
     def is_running(self) -> bool:
@@ -76,7 +75,7 @@ class CaddyProcess:
             pid = read_pid(self.paths.pidfile) or self.pid
             running = pid is not None and is_our_caddy(pid, self.paths.pidfile) is not False
             if pid is not None and running:
-                _terminate(pid, timeout_seconds, self._child_of(pid))
+                terminate(pid, timeout_seconds, self._child_of(pid))
             with contextlib.suppress(FileNotFoundError):
                 self.paths.pidfile.unlink()
             self.pid = None
@@ -146,22 +145,13 @@ class CaddyProcess:
             if self._answers_within(0.5):
                 return
             time.sleep(0.05)
-        _kill_and_wait(child.pid, timeout_seconds=2.0, child=child)
+        kill_and_wait(child.pid, timeout_seconds=2.0, child=child)
         raise CaddyStartFailed(
             f"Caddy did not answer within {self._ready_timeout:g}s: {self.log_tail()}"
         )
 
     def _answers_within(self, timeout_seconds: float) -> bool:
-        socket = str(self.paths.admin_socket)
-        if not os.path.exists(socket):
-            return False
-        try:
-            with httpx.Client(
-                transport=httpx.HTTPTransport(uds=socket), timeout=timeout_seconds
-            ) as client:
-                return client.get("http://localhost/reverse_proxy/upstreams").is_success
-        except (httpx.HTTPError, OSError):
-            return False
+        return socket_answers(self.paths.admin_socket, timeout_seconds)
 
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
@@ -172,30 +162,3 @@ class CaddyProcess:
                 yield
             finally:
                 fcntl.flock(lock, fcntl.LOCK_UN)
-
-
-def _terminate(pid: int, timeout_seconds: float, child: subprocess.Popen[bytes] | None) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGTERM)
-    if not _wait_gone(pid, timeout_seconds, child):
-        _kill_and_wait(pid, timeout_seconds=2.0, child=child)
-
-
-def _kill_and_wait(
-    pid: int, *, timeout_seconds: float, child: subprocess.Popen[bytes] | None = None
-) -> None:
-    with contextlib.suppress(ProcessLookupError):
-        os.kill(pid, signal.SIGKILL)
-    _wait_gone(pid, timeout_seconds, child)
-
-
-def _wait_gone(pid: int, timeout_seconds: float, child: subprocess.Popen[bytes] | None) -> bool:
-    deadline = time.monotonic() + timeout_seconds
-    while time.monotonic() < deadline:
-        if child is not None and child.pid == pid:
-            if child.poll() is not None:
-                return True
-        elif not is_alive(pid):
-            return True
-        time.sleep(0.05)
-    return False
