@@ -191,6 +191,7 @@ async def test_an_admitted_request_reaches_the_tool_with_the_identity_and_withou
                 "X-Machete-User": "mallory",
                 "X-Machete-Role": "ADMIN",
                 "X-Machete-Anything": "forged",
+                "X-Machete-Session-Binding": "the dashboard's, not the tool's",
                 "X-Forwarded-For": "203.0.113.9",
             },
         )
@@ -203,6 +204,7 @@ async def test_an_admitted_request_reaches_the_tool_with_the_identity_and_withou
     assert received["x-machete-user"] == ["alice"]
     assert received["x-machete-role"] == ["VIEWER"]
     assert "x-machete-anything" not in received
+    assert "x-machete-session-binding" not in received
     assert "x-other" not in received
     assert "authorization" not in received
     assert received["cookie"] == ["theme=dark; lang=en"]
@@ -261,6 +263,37 @@ async def test_forged_identity_headers_never_reach_a_public_tool_or_machete(
         received = echoed_headers(await routed.get(host, headers=forged))
         assert "x-machete-user" not in received
         assert "x-machete-role" not in received
+
+
+async def test_the_dashboards_session_headers_reach_machete_but_forged_check_headers_do_not(
+    routed: RunningGateway,
+) -> None:
+    response = await routed.get(
+        "localhost",
+        "/_machete/refresh",
+        headers={
+            "X-Machete-Session": "cookie",
+            "X-Machete-Session-Binding": "proof",
+            "X-Machete-Tool": str(PRIVATE_ID),
+            "X-Forwarded-Uri": "/forged",
+            "X-Forwarded-Method": "DELETE",
+            "X-Forwarded-Host": "evil.example.test",
+        },
+    )
+    received = echoed_headers(response)
+    assert received["x-machete-session"] == ["cookie"]
+    assert received["x-machete-session-binding"] == ["proof"]
+    assert received["x-forwarded-host"] == ["localhost"]
+    for forged in ("x-machete-tool", "x-forwarded-uri", "x-forwarded-method"):
+        assert forged not in received
+
+
+async def test_a_direct_call_of_the_sign_in_check_cannot_name_a_tool(
+    routed: RunningGateway, machete: MacheteStandIn
+) -> None:
+    for host in ("localhost", "priv.localhost"):
+        await routed.get(host, "/_machete/auth", headers={"X-Machete-Tool": str(PRIVATE_ID)})
+    assert [check.get("x-machete-tool") for check in machete.checks] == [None, None]
 
 
 async def test_sign_in_callbacks_on_a_tool_name_go_to_machete_unchecked(

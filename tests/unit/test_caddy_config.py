@@ -96,10 +96,27 @@ def test_the_gateway_listens_on_exactly_its_address() -> None:
     assert server(render(RouteTable(), ipv6))["listen"] == ["[::1]:8000"]
 
 
-def test_every_request_first_loses_its_machete_headers() -> None:
+def test_every_request_first_loses_the_headers_only_the_gateway_may_set() -> None:
     first = routes_of(RouteTable((route("notes"),)))[0]
     assert "match" not in first
-    assert first["handle"] == [{"handler": "headers", "request": {"delete": ["X-Machete-*"]}}]
+    assert first["handle"] == [
+        {
+            "handler": "headers",
+            "request": {"delete": ["X-Machete-User", "X-Machete-Role", "X-Machete-Tool"]},
+        }
+    ]
+
+
+def test_machete_hears_no_forwarded_method_or_uri_but_from_its_sign_in_check() -> None:
+    dashboard = routes_of(RouteTable())[-1]
+    proxy = handlers_in([dashboard])[-1]
+    assert proxy["headers"]["request"]["delete"] == ["X-Forwarded-Method", "X-Forwarded-Uri"]
+
+
+def test_a_request_for_a_tool_loses_every_machete_header_before_its_check() -> None:
+    for access in (ToolAccess.VIEWER, ToolAccess.PUBLIC):
+        first = tool_steps(RouteTable((route("notes", access),)), "notes")[1]
+        assert first["handle"] == [{"handler": "headers", "request": {"delete": ["X-Machete-*"]}}]
 
 
 def test_tools_come_in_table_order_then_unknown_names_then_the_dashboard() -> None:
@@ -124,7 +141,7 @@ def test_sign_in_callbacks_on_a_tool_name_go_to_machete_first() -> None:
 
 
 def test_a_protected_tool_is_checked_then_stripped_then_proxied() -> None:
-    steps = tool_steps(RouteTable((route("notes"),)), "notes")[1:]
+    steps = tool_steps(RouteTable((route("notes"),)), "notes")[2:]
     check = next(h for h in handlers_in(steps[:1]) if h["handler"] == "reverse_proxy")
     assert check["rewrite"] == {"method": "GET", "uri": "/_machete/auth"}
     assert check["headers"]["request"]["set"]["X-Machete-Tool"] == [str(NOTES_ID)]
@@ -146,7 +163,7 @@ def test_a_protected_tool_is_checked_then_stripped_then_proxied() -> None:
 
 
 def test_a_public_tool_skips_the_check_but_not_the_stripping() -> None:
-    steps = tool_steps(RouteTable((route("notes", ToolAccess.PUBLIC),)), "notes")[1:]
+    steps = tool_steps(RouteTable((route("notes", ToolAccess.PUBLIC),)), "notes")[2:]
     assert proxies_to(steps) == ["127.0.0.1:20001"]
     strip = handlers_in(steps)[0]["request"]
     assert strip["delete"] == ["Authorization"]

@@ -1,10 +1,12 @@
 """The gateway's whole Caddy configuration, rendered from the route table (a pure function).
 
 The protocol with MACHETE, in the order a request meets it:
-1. Every request loses its `X-Machete-*` headers (nobody can forge an identity).
+1. Every request loses `X-Machete-User`, `X-Machete-Role` and `X-Machete-Tool` (nobody can
+   forge an identity, or a sign-in check's tool).
 2. A tool's names: `/_machete/*` goes to MACHETE (sign-in callbacks); a serving tool's other
-   requests pass MACHETE's sign-in check unless the tool is PUBLIC, lose MACHETE's
-   credentials, and go to the container; a stopped or not running tool answers a page.
+   requests lose every `X-Machete-*` header, pass MACHETE's sign-in check unless the tool is
+   PUBLIC, lose MACHETE's credentials, and go to the container; a stopped or not running tool
+   answers a page.
 3. Another name under the base domain: the "no such tool" page.
 4. Any other name (the base domain, the listen address): MACHETE's dashboard and API.
 If the upstream cannot be reached, the error routes answer "not answering" for a tool and
@@ -96,6 +98,7 @@ def _tool_answer(route: ToolRoute, site: GatewaySite) -> list[Route]:
     if route.access.required_role is not None:
         check = [{"handle": handlers.sign_in_check(site, route.tool_id)}]
     return [
+        {"handle": [handlers.strip_machete_headers()]},
         *check,
         *handlers.strip_credentials(),
         {"handle": handlers.to_tool(site, route.upstream)},

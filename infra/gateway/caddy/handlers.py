@@ -15,6 +15,10 @@ Route = dict[str, Any]
 AUTH_PATH = "/_machete/auth"
 # The identity MACHETE's sign-in check answers with, copied onto the request to the tool.
 IDENTITY_HEADERS = ("X-Machete-User", "X-Machete-Role")
+TOOL_HEADER = "X-Machete-Tool"
+# Only the sign-in check's request carries these (Caddy sets X-Forwarded-For/Host/Proto itself
+# on every proxied request, replacing what the client sent).
+CHECK_ONLY_HEADERS = ("X-Forwarded-Method", "X-Forwarded-Uri")
 # Which upstream a request was sent to, for the error routes to pick the right page.
 UPSTREAM_VAR = "machete_upstream"
 # Cookies named so are MACHETE's own; `\s*` also takes the space after the `;` before them.
@@ -23,7 +27,14 @@ LEFTOVER_SEPARATORS = r"^[;\s]+|[;\s]+$"
 
 
 def strip_forged_identity() -> Handler:
-    """Every incoming request loses every `X-Machete-*` header: only MACHETE sets them."""
+    """Every incoming request loses what only the gateway may say: who is asking, and which
+    tool a sign-in check is for. (The dashboard's own `X-Machete-Session*` headers stay.)"""
+    return {"handler": "headers", "request": {"delete": [*IDENTITY_HEADERS, TOOL_HEADER]}}
+
+
+def strip_machete_headers() -> Handler:
+    """A request on its way to a tool loses every `X-Machete-*` header before the check, so
+    that only the identity the check answers with reaches the tool."""
     return {"handler": "headers", "request": {"delete": ["X-Machete-*"]}}
 
 
@@ -39,6 +50,7 @@ def to_api(site: GatewaySite) -> list[Handler]:
         "flush_interval": -1,
         "stream_close_delay": site.stream_close_delay,
         "load_balancing": _waiting_for_machete(site),
+        "headers": {"request": {"delete": list(CHECK_ONLY_HEADERS)}},
     }
     return [mark_upstream("api"), proxy]
 
@@ -58,7 +70,7 @@ def sign_in_check(site: GatewaySite, tool_id: uuid.UUID) -> list[Handler]:
                     "X-Forwarded-Uri": ["{http.request.uri}"],
                     "X-Forwarded-Host": ["{http.request.hostport}"],
                     "X-Forwarded-Proto": ["{http.request.scheme}"],
-                    "X-Machete-Tool": [str(tool_id)],
+                    TOOL_HEADER: [str(tool_id)],
                 },
                 # A WebSocket handshake's check is a plain GET, not a handshake of its own.
                 "delete": ["Connection", "Upgrade"],
