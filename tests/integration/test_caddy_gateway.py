@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import os
+import re
 import signal
 import socket
 import ssl
@@ -209,6 +210,25 @@ async def test_an_admitted_request_reaches_the_tool_with_the_identity_and_withou
     assert "authorization" not in received
     assert received["cookie"] == ["theme=dark; lang=en"]
     assert received["x-forwarded-for"] == ["127.0.0.1"]
+
+
+async def test_other_spellings_of_the_identity_headers_never_reach_the_tool(
+    routed: RunningGateway,
+) -> None:
+    """Tools that read headers CGI-style take `X_Machete_User` for `X-Machete-User`."""
+    forged = {"X_Machete_User": "mallory", "x.machete.role": "ADMIN", "X-MACHETE_USER": "eve"}
+    async with routed.client() as client:
+        response = await client.get(
+            "/", headers={"Host": "priv.localhost", "Cookie": "machete_tool_session=ok", **forged}
+        )
+    received = echoed_headers(response)
+    spelled = {re.sub(r"[^a-z0-9]", "-", name): values for name, values in received.items()}
+    assert spelled["x-machete-user"] == ["alice"]
+    assert spelled["x-machete-role"] == ["VIEWER"]
+    assert sorted(name for name in received if "machete" in name) == [
+        "x-machete-role",
+        "x-machete-user",
+    ]
 
 
 async def test_a_large_body_reaches_a_protected_tool_whole(routed: RunningGateway) -> None:

@@ -32,10 +32,17 @@ def strip_forged_identity() -> Handler:
     return {"handler": "headers", "request": {"delete": [*IDENTITY_HEADERS, TOOL_HEADER]}}
 
 
+# Caddy matches header names as Go canonicalizes them: "X-Machete-User", but "X_machete_user"
+# or "X.machete.user" for other spellings, which tools reading headers CGI-style (every
+# punctuation mark read as a dash) would take for `X-Machete-User`. So every name containing
+# "machete", in either case it can have once canonical, goes.
+MACHETE_HEADER_PATTERNS = ("*Machete*", "*machete*")
+
+
 def strip_machete_headers() -> Handler:
-    """A request on its way to a tool loses every `X-Machete-*` header before the check, so
-    that only the identity the check answers with reaches the tool."""
-    return {"handler": "headers", "request": {"delete": ["X-Machete-*"]}}
+    """A request on its way to a tool loses every header that names MACHETE before the check,
+    so that only the identity the check answers with reaches the tool."""
+    return {"handler": "headers", "request": {"delete": list(MACHETE_HEADER_PATTERNS)}}
 
 
 def mark_upstream(kind: str) -> Handler:
