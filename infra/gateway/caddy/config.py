@@ -4,9 +4,9 @@ The protocol with MACHETE, in the order a request meets it:
 1. Every request loses `X-Machete-User`, `X-Machete-Role` and `X-Machete-Tool` (nobody can
    forge an identity, or a sign-in check's tool).
 2. A tool's names: `/_machete/*` goes to MACHETE (sign-in callbacks); a serving tool's other
-   requests lose every header naming MACHETE (`X-Machete-*`, `X_machete_*`, ...), pass MACHETE's sign-in check unless the tool is
-   PUBLIC, lose MACHETE's credentials, and go to the container; a stopped or not running tool
-   answers a page.
+   requests lose every header naming MACHETE (`X-Machete-*`, `X_machete_*`, ...), pass
+   MACHETE's sign-in check unless the tool is PUBLIC, lose MACHETE's credentials, and go to
+   the container; a stopped or not running tool answers a page.
 3. Another name under the base domain: the "no such tool" page.
 4. Any other name (the base domain, the listen address): MACHETE's dashboard and API.
 If the upstream cannot be reached, the error routes answer "not answering" for a tool and
