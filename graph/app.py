@@ -41,6 +41,7 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
             await application.events.start()
             await application.report_network_mode()
             application.start_background_work()
+            await application.start_gateway()
             app.state.application = application
             app.state.live = live
             yield

@@ -38,6 +38,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
+gateway_app = typer.Typer(help="The embedded gateway (Caddy).", no_args_is_help=True)
+app.add_typer(gateway_app, name="gateway")
 console = Console(stderr=True, soft_wrap=True)
 logger = logging.getLogger(__name__)
 
@@ -115,10 +117,28 @@ def startup_lines(settings: Settings) -> list[str]:
     ]
 
 
+@gateway_app.command("stop")
+def gateway_stop() -> None:
+    """Stop the embedded Caddy, which otherwise outlives `machete serve` (stop MACHETE first,
+    or it starts Caddy again)."""
+    from infra.gateway.factory import stop_embedded_gateway
+
+    settings = load_settings()
+    if settings.admin_socket is None:
+        console.print("[red]cannot stop:[/red] only MACHETE_GATEWAY=embedded runs its own Caddy")
+        raise typer.Exit(2)
+    if stop_embedded_gateway(settings):
+        console.print("The gateway stopped.")
+    else:
+        console.print("No gateway was running.")
+
+
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    # One line per HTTP request (the gateway's supervisor asks Caddy twice a second) is noise.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
 
 
 @app.command()
