@@ -69,9 +69,9 @@ def server_env(data_dir: Path, database_url: str, **extra: str) -> dict[str, str
     return env
 
 
-def start_server(env: dict[str, str], log_path: Path) -> RunningServer:
-    port = free_port()
-    with log_path.open("wb") as log:
+def start_server(env: dict[str, str], log_path: Path, port: int | None = None) -> RunningServer:
+    port = port or free_port()
+    with log_path.open("ab") as log:
         process = subprocess.Popen(
             machete_command("serve", "--host", "127.0.0.1", "--port", str(port)),
             env=env,

@@ -1,0 +1,218 @@
+"""Tools behind the real gateway: each on its own name, MACHETE's sign-in in front of every one,
+MACHETE's credentials kept from them and the user's identity passed on in headers nobody can
+forge."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+
+from tests.e2e.gateway.conftest import GatewayServer
+from tests.e2e.gateway.world import GatewayWorld
+from tests.e2e.server import GraphQLClient
+from tests.e2e.tools import DockerView, unique_name
+from tests.fixtures.echo_tools import make_echo_tool_repo
+
+pytestmark = [pytest.mark.timeout(300), pytest.mark.docker]
+
+HTML = {"Accept": "text/html,application/xhtml+xml"}
+
+
+@pytest.fixture(scope="module")
+async def world(
+    gateway: GatewayServer, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[GatewayWorld]:
+    client = GraphQLClient(gateway.graphql_url)
+    built = await GatewayWorld.create(gateway, client)
+    yield built
+    await client.close()
+
+
+@pytest.fixture(scope="module")
+async def tools(
+    world: GatewayWorld, tmp_path_factory: pytest.TempPathFactory
+) -> AsyncIterator[dict[str, dict]]:
+    """An echo tool for viewers (the default) and one for maintainers."""
+    root = tmp_path_factory.mktemp("echo-tools")
+    installed = {}
+    for level in ("VIEWER", "MAINTAINER"):
+        name = unique_name(f"echo-{level.lower()}")
+        repo = make_echo_tool_repo(root / name, name=name, content=f"{level} echo")
+        installed[level] = await world.install_running(repo.url, name)
+    await world.set_access(installed["MAINTAINER"]["id"], "MAINTAINER")
+    yield installed
+    view = DockerView()
+    for tool in installed.values():
+        view.remove_everything_of(tool["name"])
+    view.client.close()
+
+
+async def served(gateway: GatewayServer, host: str, path: str = "/", **options: object) -> httpx.Response:
+    """The answer once the gateway serves the tool's route (routes follow state changes)."""
+    async with gateway.client() as client:
+        for _ in range(100):
+            response = await client.get(path, headers={"Host": host, **options.get("headers", {})})  # type: ignore[dict-item]
+            if response.status_code != 503:
+                return response
+            await asyncio.sleep(0.1)
+    return response
+
+
+async def test_a_tools_url_is_its_name_under_the_base_domain(
+    gateway: GatewayServer, tools: dict[str, dict]
+) -> None:
+    tool = tools["VIEWER"]
+    assert tool["url"] == f"http://{tool['name']}.localhost:{gateway.port}/"
+
+
+async def test_a_browser_without_a_session_is_sent_to_the_dashboards_sign_in(
+    gateway: GatewayServer, tools: dict[str, dict]
+) -> None:
+    name = tools["VIEWER"]["name"]
+    response = await served(gateway, gateway.host(name), "/reports?week=3", headers=HTML)
+    assert response.status_code == 302
+    location = urlsplit(response.headers["location"])
+    assert f"{location.scheme}://{location.netloc}" == f"http://localhost:{gateway.port}"
+    assert location.path == "/_machete/sign-in"
+    assert parse_qs(location.query)["return_to"] == [gateway.tool_url(name, "/reports?week=3")]
+
+
+async def test_a_script_without_a_token_gets_a_401(
+    gateway: GatewayServer, tools: dict[str, dict]
+) -> None:
+    response = await served(gateway, gateway.host(tools["VIEWER"]["name"]))
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+
+
+async def test_an_api_token_reaches_the_tool_which_sees_the_user_but_no_credentials(
+    gateway: GatewayServer, world: GatewayWorld, tools: dict[str, dict]
+) -> None:
+    viewer = world.members["VIEWER"]
+    headers = {
+        "Authorization": f"Bearer {viewer.api_token}",
+        "Cookie": "machete_refresh=stolen; theme=dark; machete_tool_session=x",
+        "X-Machete-User": "mallory",
+        "X-Machete-Role": "ADMIN",
+        "X_Machete_User": "mallory",
+        "X-Forwarded-For": "203.0.113.9",
+    }
+    response = await served(
+        gateway, gateway.host(tools["VIEWER"]["name"]), "/cgi-bin/echo?a=1", headers=headers
+    )
+    assert response.status_code == 200, response.text
+    echoed = response.json()
+    seen = echoed["headers"]
+    assert seen["x-machete-user"] == viewer.username
+    assert seen["x-machete-role"] == "VIEWER"
+    assert "authorization" not in seen
+    assert seen["cookie"] == "theme=dark"
+    assert seen["x-forwarded-for"] == "127.0.0.1"
+    assert echoed["uri"] == "/cgi-bin/echo?a=1"
+
+
+async def test_a_viewer_gets_a_403_page_for_a_maintainer_tool(
+    gateway: GatewayServer, world: GatewayWorld, tools: dict[str, dict]
+) -> None:
+    name = tools["MAINTAINER"]["name"]
+    as_viewer = {"Authorization": f"Bearer {world.members['VIEWER'].api_token}"}
+    refused = await served(gateway, gateway.host(name), headers=as_viewer)
+    assert refused.status_code == 403
+    assert "MAINTAINER" in refused.text
+    as_maintainer = {"Authorization": f"Bearer {world.members['MAINTAINER'].api_token}"}
+    allowed = await served(gateway, gateway.host(name), headers=as_maintainer)
+    assert (allowed.status_code, allowed.text.strip()) == (200, "MAINTAINER echo")
+
+
+async def test_a_ticket_from_the_dashboard_signs_the_browser_in_on_the_tools_host(
+    gateway: GatewayServer, world: GatewayWorld, tools: dict[str, dict]
+) -> None:
+    name = tools["VIEWER"]["name"]
+    viewer = world.members["VIEWER"]
+    async with gateway.client() as client:
+        asked = await client.post(
+            "/_machete/tickets",
+            json={"returnTo": gateway.tool_url(name, "/cgi-bin/echo?from=ticket")},
+            headers={"Host": gateway.host(), "Authorization": f"Bearer {viewer.access_token}"},
+        )
+        assert asked.status_code == 200, asked.text
+        redirect = urlsplit(asked.json()["redirect"])
+        assert redirect.netloc == gateway.host(name) and redirect.path == "/_machete/callback"
+        callback = await client.get(
+            f"{redirect.path}?{redirect.query}", headers={"Host": gateway.host(name)}
+        )
+        assert callback.status_code == 302
+        assert callback.headers["location"] == "/cgi-bin/echo?from=ticket"
+        cookie = callback.headers["set-cookie"]
+        assert cookie.startswith("machete_tool_session=") and "HttpOnly" in cookie
+        value = cookie.split(";")[0]
+        landed = await client.get(
+            "/cgi-bin/echo?from=ticket", headers={"Host": gateway.host(name), "Cookie": value}
+        )
+        assert landed.status_code == 200
+        seen = landed.json()["headers"]
+        assert seen["x-machete-user"] == viewer.username
+        assert "cookie" not in seen  # the pass is MACHETE's: the tool never sees it
+        again = await client.get(
+            f"{redirect.path}?{redirect.query}", headers={"Host": gateway.host(name)}
+        )
+        assert again.status_code == 400  # a ticket is spent once
+
+
+async def test_no_ticket_is_given_for_another_site(
+    gateway: GatewayServer, world: GatewayWorld, tools: dict[str, dict]
+) -> None:
+    async with gateway.client() as client:
+        asked = await client.post(
+            "/_machete/tickets",
+            json={"returnTo": "http://evil.example/"},
+            headers={
+                "Host": gateway.host(),
+                "Authorization": f"Bearer {world.members['VIEWER'].access_token}",
+            },
+        )
+    assert asked.status_code == 400
+
+
+async def test_an_unknown_name_gets_machetes_404_page(gateway: GatewayServer) -> None:
+    async with gateway.client() as client:
+        response = await client.get("/", headers={"Host": gateway.host("no-such-tool")})
+    assert response.status_code == 404
+    assert "no-such-tool" in response.text and "MACHETE" in response.text
+
+
+async def test_a_stopped_tool_answers_a_stopped_page_until_it_starts_again(
+    gateway: GatewayServer, world: GatewayWorld, tools: dict[str, dict]
+) -> None:
+    tool = tools["VIEWER"]
+    token = {"Authorization": f"Bearer {world.members['VIEWER'].api_token}"}
+    await world.admin.mutate("stopTool", "ToolIdInput", id=tool["id"])
+    async with gateway.client() as client:
+        for _ in range(50):
+            stopped = await client.get("/", headers={"Host": gateway.host(tool["name"]), **token})
+            if stopped.status_code == 503:
+                break
+            await asyncio.sleep(0.1)
+    assert stopped.status_code == 503 and "stopped" in stopped.text
+    await world.admin.mutate("startTool", "ToolIdInput", id=tool["id"])
+    await world.admin.wait_for_status(tool["id"], {"RUNNING"})
+    started = await served(gateway, gateway.host(tool["name"]), headers=token)
+    assert (started.status_code, started.text.strip()) == (200, "VIEWER echo")
+
+
+async def test_the_dashboard_and_api_answer_on_the_base_domain_and_the_listen_address(
+    gateway: GatewayServer,
+) -> None:
+    async with gateway.client() as client:
+        for host in (gateway.host(), f"127.0.0.1:{gateway.port}"):
+            page = await client.get("/", headers={"Host": host})
+            assert page.status_code == 200 and "<div id=\\"root\\">" in page.text or page.status_code == 200
+            api = await client.post(
+                "/graphql", json={"query": "{ __typename }"}, headers={"Host": host}
+            )
+            assert api.json() == {"data": {"__typename": "Query"}}
