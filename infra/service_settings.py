@@ -48,6 +48,7 @@ def tool_policy(settings: Settings) -> ToolPolicy:
         max_nano_cpus=int(settings.tool_max_cpus * NANO_CPUS_PER_CPU),
         pids_limit=settings.tool_pids_limit,
         health_timeout_seconds=settings.health_check_timeout_seconds,
+        drain_seconds=settings.drain_seconds,
     )
 
 
