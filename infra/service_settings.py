@@ -23,7 +23,10 @@ def service_settings(settings: Settings) -> ServiceSettings:
         refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         browser_binding_key=binding_key(settings),
         health_history_size=settings.health_history_size,
-        starting_grace=timedelta(seconds=settings.health_check_timeout_seconds + 30),
+        # A switch stays STARTING through its health wait and its drain.
+        starting_grace=timedelta(
+            seconds=settings.health_check_timeout_seconds + settings.drain_seconds + 30
+        ),
         addresses=public_addresses(settings),
     )
 
