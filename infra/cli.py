@@ -26,6 +26,7 @@ from infra.bootstrap import (
     prepare_database,
 )
 from infra.db.migrate import upgrade_to_head
+from infra.service_settings import public_addresses
 from infra.settings import Settings
 from infra.worker_process import work_until_stopped
 
@@ -55,10 +56,14 @@ def load_settings(**overrides: Any) -> Settings:
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to bind (MACHETE_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to bind (MACHETE_PORT).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface of the public listener (MACHETE_HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port of the public listener (MACHETE_PORT).")
+    ] = None,
 ) -> None:
-    """Run the API server."""
+    """Run the API server (behind the gateway, which takes the public address)."""
     import uvicorn
 
     from graph.app import create_app
@@ -66,25 +71,48 @@ def serve(
     settings = load_settings(host=host, port=port)
     configure_logging(settings)
     # Fail here, with a readable message, rather than with a traceback from the lifespan.
-    problem = asyncio.run(_preflight(settings))
+    problem = settings.socket_problem() or asyncio.run(_preflight(settings))
     if problem:
         console.print(f"[red]cannot start:[/red] {problem}")
         raise typer.Exit(1)
-    url = f"http://{settings.host}:{settings.port}"
-    console.print(f"MACHETE {settings.mode.value} on [bold]{url}/graphql[/bold]")
+    for line in startup_lines(settings):
+        console.print(line)
     console.print(
         f"First admin: [bold]{own_command()} admin create --username NAME --email EMAIL[/bold]"
     )
+    where: dict[str, Any]
+    if settings.api_socket is not None:
+        settings.api_socket.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        where = {"uds": str(settings.api_socket)}
+    else:
+        api_host, api_port = settings.api_tcp_address
+        where = {"host": api_host, "port": api_port}
     uvicorn.run(
         create_app(settings, prepared=True),
-        host=settings.host,
-        port=settings.port,
+        **where,
         log_level=settings.log_level,
         proxy_headers=False,
         # Connections still open this long after a stop request are cancelled, so a stop
         # always reaches the app's shutdown (which hands running builds back to the queue).
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
+
+
+def startup_lines(settings: Settings) -> list[str]:
+    """Where to open MACHETE and its tools, as this configuration serves them."""
+    addresses = public_addresses(settings)
+    if not settings.gateway_enabled:
+        url = f"http://{settings.host}:{settings.port}"
+        return [
+            f"MACHETE {settings.mode.value} on [bold]{url}/[/bold] (API at {url}/graphql)",
+            "No gateway (MACHETE_GATEWAY=off): tools answer on their own loopback ports.",
+        ]
+    tool = addresses.tool_url_for_name("<tool>")
+    return [
+        f"MACHETE {settings.mode.value} on [bold]{addresses.dashboard_url}/[/bold] "
+        f"(gateway: {settings.gateway.value}, listening on {settings.host}:{settings.port})",
+        f"Tools at [bold]{tool}[/bold]",
+    ]
 
 
 def configure_logging(settings: Settings) -> None:

@@ -29,7 +29,7 @@ from domain.containers import (
     NetworkMode,
 )
 from domain.errors import DomainError, EngineError, ErrorCode, NotFound
-from domain.gateway.addresses import Upstream
+from domain.gateway.addresses import PublicAddresses, Upstream
 from domain.gateway.routes import RouteTable
 from domain.manifest.model import Category, Manifest, Volume
 from domain.ports import GatewayStatus
@@ -465,6 +465,7 @@ class ToolWorld:
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     database: FakeDatabaseProbe = field(default_factory=FakeDatabaseProbe)
     gateway: FakeGateway = field(default_factory=FakeGateway)
+    addresses: PublicAddresses = field(default_factory=PublicAddresses)
     events: InProcessEventBus = field(default_factory=InProcessEventBus)
     health_history_size: int = 50
 
@@ -510,6 +511,8 @@ class ToolWorld:
     def service_settings(self, limits: BuildLimits | None = None) -> ServiceSettings:
         return ServiceSettings(
             browser_binding_key=b"unit-test-binding-key",
+            tool_pass_key=b"unit-test-tool-pass-key",
+            addresses=self.addresses,
             tool_policy=self.policy,
             build_limits=limits or BuildLimits(),
             throttle=self.throttle,
