@@ -165,6 +165,8 @@ class BuildProgress:
         await log.close()
 
         def step(build: Build, tool: Tool) -> None:
+            if build.status.is_finished:
+                return  # a switch's end ran to completion first (a timeout hit it late)
             now = self._clock.now()
             build.fail(build.phase, code, message, now)
             before = self.before

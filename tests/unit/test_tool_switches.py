@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from domain.builds.model import Build, BuildPhase, BuildStatus, BuildTrigger
-from domain.builds.pipeline import BuildControl
+from domain.builds.pipeline import BuildControl, BuildLimits
 from domain.containers import ContainerSpec, HealthResult, container_name, next_container_name
 from domain.errors import ErrorCode
 from domain.gateway.addresses import Upstream
@@ -302,3 +302,19 @@ async def test_an_install_during_a_switch_does_not_take_the_new_containers_port(
     await world.stop_run(task, control, "cancel")
     third, _ = await world.installed("third")
     assert third.host_port == switching_to, "free again once the switch gave up"
+
+
+async def test_a_build_timeout_during_the_drain_lets_the_switch_finish(world: ToolWorld) -> None:
+    world.policy = ToolPolicy(health_timeout_seconds=1.0, drain_seconds=0.5)
+    tool, _ = await world.installed(built=True)
+    world.gateway.in_flight_counts[Upstream("127.0.0.1", tool.host_port)] = 1
+    second = await rebuild(world, tool.id)
+
+    pipeline = world.pipeline(BuildLimits(timeout_seconds=0.2))
+    await asyncio.wait_for(pipeline.run(second.id, BuildControl()), 5)
+
+    assert world.build(second.id).status is BuildStatus.SUCCEEDED
+    after = world.tool(tool.id)
+    assert (after.status, after.current_build_id) == (ToolStatus.RUNNING, second.id)
+    assert list(world.engine.containers) == [MAIN]
+    assert world.engine.containers[MAIN].host_port == after.host_port != tool.host_port
