@@ -16,10 +16,17 @@ LogSink = Callable[[LogStream, str], None]
 MANAGED_LABEL = "machete.managed"
 TOOL_LABEL = "machete.tool"
 BUILD_LABEL = "machete.build"
+# The host port a container listens on: tells a switch's two containers apart after a crash.
+PORT_LABEL = "machete.port"
 
 
 def container_name(tool_name: str) -> str:
     return f"machete-{tool_name}"
+
+
+def next_container_name(tool_name: str) -> str:
+    """The new container of a switch, beside the running one until it takes over its name."""
+    return f"{container_name(tool_name)}-next"
 
 
 def image_repository(tool_name: str) -> str:
@@ -32,6 +39,10 @@ def image_tag(tool_name: str, build_number: int) -> str:
 
 def labels_for(tool_name: str, build_id: str) -> dict[str, str]:
     return {MANAGED_LABEL: "true", TOOL_LABEL: tool_name, BUILD_LABEL: build_id}
+
+
+def container_labels(tool_name: str, build_id: str, host_port: int) -> dict[str, str]:
+    return {**labels_for(tool_name, build_id), PORT_LABEL: str(host_port)}
 
 
 class NetworkMode(StrEnum):
@@ -82,6 +93,15 @@ class ContainerState:
     # Waiting to be restarted by its restart policy: the engine still reports it as running,
     # but nothing runs and its output has ended.
     restarting: bool = False
+    labels: dict[str, str] = field(default_factory=dict)
+    # Its bind mounts as the engine made them (host paths resolved when it was created).
+    mounts: tuple[Mount, ...] = ()
+
+    @property
+    def host_port(self) -> int | None:
+        """The port its labels say it listens on (None for containers made before the label)."""
+        label = self.labels.get(PORT_LABEL, "")
+        return int(label) if label.isdigit() else None
 
     @property
     def run(self) -> tuple[str | None, datetime | None]:

@@ -46,6 +46,7 @@ from domain.system import SystemService, WorkerProbe
 from domain.tools.catalog import ToolCatalog
 from domain.tools.configuration import ToolConfiguration
 from domain.tools.health_monitor import HealthMonitor
+from domain.tools.host_ports import HostPortReservations
 from domain.tools.installation import ToolInstaller
 from domain.tools.launcher import ToolLauncher
 from domain.tools.lifecycle import ToolLifecycle
@@ -53,6 +54,7 @@ from domain.tools.output import ToolOutput
 from domain.tools.policy import ToolPolicy
 from domain.tools.reconciler import ToolReconciler
 from domain.tools.status_feed import ToolStatusFeed
+from domain.tools.switch import ToolSwitcher
 from domain.users.service import UserService
 
 
@@ -132,9 +134,28 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
     a, s = adapters, settings
     uow, clock = a.unit_of_work, a.clock
     launcher = ToolLauncher(
-        a.container_engine, a.tool_files, a.health_probe, a.secret_cipher, s.tool_policy, clock
+        a.container_engine,
+        a.tool_files,
+        a.health_probe,
+        a.secret_cipher,
+        s.tool_policy,
+        clock,
+        s.addresses,
     )
     reconciler = ToolReconciler(uow, a.container_engine, launcher, clock)
+    routes = RouteSync(uow, a.gateway, s.addresses)
+    # One per process: the ports its switches hold, which its installs must not take either.
+    reservations = HostPortReservations()
+    switcher = ToolSwitcher(
+        uow,
+        a.container_engine,
+        launcher,
+        a.tool_files,
+        routes,
+        reservations,
+        a.port_probe,
+        s.tool_policy,
+    )
     build_requests = BuildRequests(uow, a.container_engine, a.build_signals, s.tool_policy, clock)
     builds = BuildCatalog(uow)
     tools = ToolCatalog(uow)
@@ -169,6 +190,7 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             a.manifests,
             a.secret_cipher,
             a.port_probe,
+            reservations,
             a.build_signals,
             s.tool_policy,
             clock,
@@ -181,6 +203,8 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             a.tool_files,
             build_requests,
             reconciler,
+            switcher,
+            routes,
             a.background,
             clock,
         ),
@@ -196,6 +220,7 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             a.manifests,
             a.container_engine,
             launcher,
+            switcher,
             clock,
             s.build_limits,
         ),
@@ -204,6 +229,6 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             uow, launcher, clock, s.health_history_size, starting_grace=s.starting_grace
         ),
         reconciler=reconciler,
-        routes=RouteSync(uow, a.gateway, s.addresses),
+        routes=routes,
         gate=ToolGate(uow, authenticator, ToolPasses(s.tool_pass_key, clock), s.addresses),
     )

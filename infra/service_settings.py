@@ -24,7 +24,10 @@ def service_settings(settings: Settings) -> ServiceSettings:
         browser_binding_key=binding_key(settings),
         tool_pass_key=derived_key(settings, b"machete tool passes"),
         health_history_size=settings.health_history_size,
-        starting_grace=timedelta(seconds=settings.health_check_timeout_seconds + 30),
+        # A switch stays STARTING through its health wait and its drain.
+        starting_grace=timedelta(
+            seconds=settings.health_check_timeout_seconds + settings.drain_seconds + 30
+        ),
         addresses=public_addresses(settings),
     )
 
@@ -49,6 +52,7 @@ def tool_policy(settings: Settings) -> ToolPolicy:
         max_nano_cpus=int(settings.tool_max_cpus * NANO_CPUS_PER_CPU),
         pids_limit=settings.tool_pids_limit,
         health_timeout_seconds=settings.health_check_timeout_seconds,
+        drain_seconds=settings.drain_seconds,
     )
 
 

@@ -22,8 +22,10 @@ from domain.ports import (
     UnitOfWorkFactory,
 )
 from domain.tools.launcher import Launch, ToolLauncher
+from domain.tools.model import Tool
 from domain.tools.source import validate_source
 from domain.tools.status import DesiredState
+from domain.tools.switch import NOTHING_RUNNING, Candidate, ToolSwitcher, uninterrupted
 
 logger = logging.getLogger(__name__)
 
@@ -55,9 +57,11 @@ class BuildPipeline:
         manifests: ManifestLoader,
         engine: ContainerEngine,
         launcher: ToolLauncher,
+        switcher: ToolSwitcher,
         clock: Clock,
         limits: BuildLimits,
     ) -> None:
+        self._switcher = switcher
         self._uow = uow
         self._source = source
         self._manifests = manifests
@@ -109,7 +113,8 @@ class BuildPipeline:
         if control.stop_reason == "lease_lost":
             raise asyncio.CancelledError  # another worker or the reaper owns the build now
         if control.shutting_down:
-            await asyncio.shield(progress.release(log))
+            if not (await progress.build()).status.is_finished:  # (a switch may have ended it)
+                await asyncio.shield(progress.release(log))
             raise asyncio.CancelledError
         await asyncio.shield(self._cancel(progress, log))
 
@@ -171,12 +176,44 @@ class BuildPipeline:
                 await progress.mark_launched()
                 await progress.finish_stopped(log)
                 return
+            launch = Launch(tool, manifest, build.image, str(build.id), secrets)
+            reason = await self._switcher.why_not_rolling(launch)
+            if reason is None:
+                await self._switch(progress, launch, log)
+                return
+            if reason != NOTHING_RUNNING:
+                log.system(f"Replacing the running container (stop, then start): {reason}")
             log.system(f"Starting {tool.name} on {tool.url} (health {manifest.health_check})")
             progress.launch_attempted = True
-            await self._launcher.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
+            await self._launcher.launch(launch)
             await progress.mark_launched()
         result = await self._launcher.wait_until_healthy(await progress.tool())
         await progress.finish_start(log, result)
+
+    async def _switch(self, progress: BuildProgress, launch: Launch, log: BuildLogWriter) -> None:
+        """The new container beside the old one (under the tool's lock): the old one serves
+        until the new one is healthy, and on if it never is."""
+        candidate = await self._switcher.start_beside(launch, log.system)
+        if candidate.withdrawn:
+            await self._stopped_meanwhile(progress, log)
+        elif not candidate.ready:
+            await progress.finish_refused(log, candidate.health)
+        else:
+            await uninterrupted(self._cut_over(progress, launch.tool, candidate, log))
+
+    async def _cut_over(
+        self, progress: BuildProgress, tool: Tool, candidate: Candidate, log: BuildLogWriter
+    ) -> None:
+        if await self._switcher.cut_over(tool, candidate, progress, log.system):
+            await progress.finish_start(log, candidate.health)
+        else:
+            await self._stopped_meanwhile(progress, log)
+
+    @staticmethod
+    async def _stopped_meanwhile(progress: BuildProgress, log: BuildLogWriter) -> None:
+        # As when stopped while building: the new image is what the next start runs.
+        await progress.mark_launched()
+        await progress.finish_stopped(log)
 
     def _writer(self, build: Build) -> BuildLogWriter:
         async def store(build_id: uuid.UUID, lines: list[LogLine], total_bytes: int) -> None:

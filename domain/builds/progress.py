@@ -18,6 +18,7 @@ from domain.errors import ErrorCode
 from domain.ports import UnitOfWork, UnitOfWorkFactory
 from domain.tools.model import Tool, ToolImage
 from domain.tools.secrets import ToolSecret
+from domain.tools.status import DesiredState
 
 Change = Callable[[Build, Tool], None]
 
@@ -80,6 +81,30 @@ class BuildProgress:
 
         await self._change(step)
 
+    async def switched(self, host_port: int) -> bool:
+        """A switch's commit: the tool runs this build's image, in the new container on this
+        port (what the gateway's route is built from). Nothing changes when the tool no longer
+        wants to run, or the build ended meanwhile (the reaper)."""
+
+        def step(build: Build, tool: Tool) -> None:
+            if build.status.is_finished or tool.desired_state is not DesiredState.RUNNING:
+                return
+            tool.run_image(image_of(build, tool), self._clock.now())
+            tool.serve_on(host_port, self._clock.now())
+
+        tool = (await self._change(step))[1]
+        return tool.host_port == host_port
+
+    async def switched_back(self, host_port: int) -> None:
+        """The gateway did not follow a switch: the tool is on the old container again."""
+
+        def step(build: Build, tool: Tool) -> None:
+            if self.before is not None:
+                tool.run_image(self.before.image, self._clock.now())
+            tool.serve_on(host_port, self._clock.now())
+
+        await self._change(step)
+
     async def finish_stopped(self, log: BuildLogWriter) -> None:
         """The tool was stopped while building: the build succeeds, nothing is started."""
         log.system("The tool was stopped meanwhile; the new image starts with the next start.")
@@ -119,11 +144,29 @@ class BuildProgress:
             await self._save(uow, build, tool)
             await uow.commit()
 
+    async def finish_refused(self, log: BuildLogWriter, result: HealthResult) -> None:
+        """The new container of a switch never got healthy (and is gone): the build fails, the
+        tool goes on as it was, served by the old container all along."""
+        detail = result.error or f"HTTP {result.status_code}"
+        log.system(f"error: health check never passed: {detail}")
+        log.system("The new container was removed; the previous one keeps serving.")
+        await log.close()
+
+        def step(build: Build, tool: Tool) -> None:
+            now = self._clock.now()
+            message = f"The new container failed its health check: {detail}"
+            build.fail(BuildPhase.STARTING, ErrorCode.HEALTH_CHECK_FAILED, message, now)
+            tool.resume(self.before.status if self.before else tool.status, now)
+
+        await self._change(step)
+
     async def fail(self, log: BuildLogWriter, code: str, message: str) -> None:
         log.system(f"Build failed [{code}]: {message}")
         await log.close()
 
         def step(build: Build, tool: Tool) -> None:
+            if build.status.is_finished:
+                return  # a switch's end ran to completion first (a timeout hit it late)
             now = self._clock.now()
             build.fail(build.phase, code, message, now)
             before = self.before

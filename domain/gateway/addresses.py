@@ -58,8 +58,15 @@ class PublicAddresses:
         return f"{self.scheme}://{self.tool_host(name)}{self._port_suffix}/"
 
     def upstream_of(self, tool: Tool) -> Upstream:
-        return Upstream(self.upstream_host, tool.host_port)
+        return self.upstream_on(tool.host_port)
+
+    def upstream_on(self, port: int) -> Upstream:
+        """The container listening on this host port (during a switch a tool has two)."""
+        return Upstream(self.upstream_host, port)
 
     def direct_url(self, tool: Tool) -> str:
         """The container itself, bypassing the gateway (health probes)."""
-        return f"http://{self.upstream_host}:{tool.host_port}"
+        return self.direct_url_on(tool.host_port)
+
+    def direct_url_on(self, port: int) -> str:
+        return f"http://{self.upstream_host}:{port}"

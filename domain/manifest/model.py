@@ -21,6 +21,13 @@ class Category(StrEnum):
     OTHER = "other"
 
 
+class DeployStrategy(StrEnum):
+    """How a new container replaces the running one (update, rebuild, rollback, restart)."""
+
+    ROLLING = "rolling"  # start beside the old one, switch once healthy, then stop the old
+    RECREATE = "recreate"  # stop the old one first: for tools that cannot run twice at once
+
+
 @dataclass(frozen=True)
 class Volume:
     """`./data:/app/data[:ro]`: a path relative to the tool's data dir, mounted in the container."""
@@ -56,6 +63,7 @@ class Manifest:
     resources: Resources = field(default_factory=Resources)
     read_only_filesystem: bool = False
     ui: dict[str, Any] = field(default_factory=dict)
+    deploy: DeployStrategy = DeployStrategy.ROLLING
 
     def to_document(self) -> dict[str, Any]:
         """A JSON-ready summary, stored with the tool and shown through the API."""
@@ -73,6 +81,7 @@ class Manifest:
                 "environment": dict(self.environment),
                 "volumes": [volume.spec() for volume in self.volumes],
                 "dependencies": list(self.dependencies),
+                "deploy": self.deploy.value,
             },
             "resources": {
                 "memory_bytes": self.resources.memory_bytes,
@@ -104,6 +113,7 @@ def manifest_from_document(document: dict[str, Any]) -> Manifest:
         resources=Resources(resources.get("memory_bytes"), resources.get("nano_cpus")),
         read_only_filesystem=bool(filesystem.get("read_only", False)),
         ui=dict(document.get("ui", {})),
+        deploy=DeployStrategy(machete.get("deploy", DeployStrategy.ROLLING.value)),
     )
 
 

@@ -9,7 +9,7 @@ from domain.errors import ErrorCode
 from domain.manifest.checks import Fields, KeyPath, Problems, read_int, read_list, read_text
 from domain.manifest.document import Node
 from domain.manifest.environment import read_environment
-from domain.manifest.model import Category, Volume
+from domain.manifest.model import Category, DeployStrategy, Volume
 from domain.manifest.suggestions import did_you_mean
 from domain.manifest.versions import InvalidVersion, parse_release, satisfies
 from domain.manifest.volumes import read_volumes
@@ -22,6 +22,7 @@ PLATFORM_KEYS = (
     "environment",
     "volumes",
     "dependencies",
+    "deploy",
 )
 MAX_PATH_LENGTH = 1024
 MAX_DEPENDENCY_LENGTH = 200
@@ -37,6 +38,7 @@ class PlatformSection:
     environment: dict[str, str] = field(default_factory=dict)
     volumes: tuple[Volume, ...] = ()
     dependencies: tuple[str, ...] = ()
+    deploy: DeployStrategy = DeployStrategy.ROLLING
 
 
 def read_platform_section(fields: Fields, platform: str, problems: Problems) -> PlatformSection:
@@ -56,6 +58,8 @@ def read_platform_section(fields: Fields, platform: str, problems: Problems) -> 
         section.volumes = read_volumes(node, (*path, "volumes"), problems)
     if (node := fields.optional("dependencies")) is not None:
         section.dependencies = _dependencies(node, (*path, "dependencies"), problems)
+    if (node := fields.optional("deploy")) is not None:
+        section.deploy = _deploy(node, (*path, "deploy"), problems) or DeployStrategy.ROLLING
     return section
 
 
@@ -86,6 +90,21 @@ def _category(node: Node, path: KeyPath, problems: Problems) -> Category | None:
         problems.add(detail + ", ".join(names), path, node.line)
         return None
     return Category(text)
+
+
+def _deploy(node: Node, path: KeyPath, problems: Problems) -> DeployStrategy | None:
+    text = read_text(node, path, problems, max_length=100)
+    if text is None:
+        return None
+    names = [strategy.value for strategy in DeployStrategy]
+    if text not in names:
+        detail = (
+            f'"{text}" is not a deploy strategy{did_you_mean(text, names)}; use "rolling" (start'
+            ' the new container beside the old one) or "recreate" (stop the old one first)'
+        )
+        problems.add(detail, path, node.line)
+        return None
+    return DeployStrategy(text)
 
 
 def _port(node: Node, path: KeyPath, problems: Problems) -> int | None:

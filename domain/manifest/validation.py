@@ -62,6 +62,7 @@ def validate_manifest(document: Node, platform_version: str) -> Manifest:
         environment=section.environment,
         volumes=section.volumes,
         dependencies=section.dependencies,
+        deploy=section.deploy,
         **extras,
     )
 

@@ -16,6 +16,14 @@ class ToolFiles(Protocol):
         that would leave the tool's directory, symlinks included."""
         ...
 
+    def sharing_problem(
+        self, tool_name: str, volumes: tuple[Volume, ...], running: tuple[Mount, ...]
+    ) -> str | None:
+        """Why a container with these volumes may not start while a container with the
+        `running` mounts runs (one could redirect the other's mounts; see
+        `domain/tools/mount_sharing.py`), or None. Reads the disk, changes nothing."""
+        ...
+
     def remove(self, tool_name: str) -> None: ...
     def exists(self, tool_name: str) -> bool: ...
 

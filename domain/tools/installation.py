@@ -21,7 +21,7 @@ from domain.ports import (
 )
 from domain.tools import access
 from domain.tools.commands import InstallTool, ManifestPlan
-from domain.tools.host_ports import HostPortTaken, allocate_host_port
+from domain.tools.host_ports import HostPortReservations, HostPortTaken, allocate_host_port
 from domain.tools.model import Tool
 from domain.tools.naming import name_from_repo_url, name_problems, variable_problems
 from domain.tools.policy import ToolPolicy
@@ -40,6 +40,7 @@ class ToolInstaller:
         manifests: ManifestLoader,
         cipher: SecretCipher,
         ports: PortProbe,
+        reservations: HostPortReservations,
         signals: BuildSignals,
         policy: ToolPolicy,
         clock: Clock,
@@ -49,6 +50,7 @@ class ToolInstaller:
         self._manifests = manifests
         self._cipher = cipher
         self._ports = ports
+        self._reservations = reservations
         self._signals = signals
         self._policy = policy
         self._clock = clock
@@ -104,9 +106,9 @@ class ToolInstaller:
                     ]
                 )
             now = self._clock.now()
-            port = allocate_host_port(
-                await uow.tools.used_host_ports(), self._ports, self._policy.port_range
-            )
+            # Not a port a switch in flight holds for its new container either.
+            used = await uow.tools.used_host_ports() | self._reservations.held
+            port = allocate_host_port(used, self._ports, self._policy.port_range)
             tool = Tool.install(
                 name=name,
                 repo_url=display_url(source.repo_url),

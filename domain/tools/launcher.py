@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from domain.clock import Clock
-from domain.containers import ContainerSpec, HealthResult, NetworkMode, container_name, labels_for
-from domain.errors import EngineError, ErrorCode
+from domain.containers import (
+    ContainerSpec,
+    HealthResult,
+    NetworkMode,
+    container_labels,
+    container_name,
+    next_container_name,
+)
+from domain.errors import DomainError, EngineError, ErrorCode
+from domain.gateway.addresses import PublicAddresses
 from domain.manifest.model import Manifest
 from domain.ports import ContainerEngine, HealthProbe, SecretCipher, ToolFiles
 from domain.tools.model import Tool
@@ -28,6 +37,28 @@ class Launch:
     secrets: tuple[ToolSecret, ...] = ()
 
 
+@dataclass(frozen=True)
+class Instance:
+    """One container of a tool: its name, and the host port it listens on."""
+
+    name: str
+    host_port: int
+
+    @classmethod
+    def main(cls, tool: Tool) -> Instance:
+        """The container that serves the tool (on the port the tool's row holds)."""
+        return cls(container_name(tool.name), tool.host_port)
+
+
+class ToolWithdrawn(DomainError):
+    """The tool no longer wants the container being started (stopped or removed meanwhile)."""
+
+    code = ErrorCode.CONFLICT
+
+
+Wanted = Callable[[], Awaitable[bool]]
+
+
 class ToolLauncher:
     def __init__(
         self,
@@ -37,7 +68,9 @@ class ToolLauncher:
         cipher: SecretCipher,
         policy: ToolPolicy,
         clock: Clock,
+        addresses: PublicAddresses,
     ) -> None:
+        self._addresses = addresses
         self._engine = engine
         self._files = files
         self._probe = probe
@@ -55,17 +88,22 @@ class ToolLauncher:
         self._locks.pop(tool_id, None)
 
     async def launch(self, launch: Launch) -> None:
-        """Replace the tool's container with one running this image."""
-        # The old container goes first: while it runs it could swap a volume directory for a
-        # symlink between our checks of the mounts and the engine's use of them.
+        """Replace the tool's container with one running this image (stop, then start)."""
+        # The old container goes first (and a switch's leftover new one): while one runs it
+        # could swap a volume directory for a symlink between our checks of the mounts and
+        # the engine's use of them. A switch checks that it cannot (`ToolFiles.sharing_problem`).
+        await self._engine.remove_container(next_container_name(launch.tool.name))
         await self._engine.remove_container(container_name(launch.tool.name))
-        spec = await self.container_spec(launch)
-        await self._engine.run_container(spec)
+        await self.run(launch, Instance.main(launch.tool))
 
-    async def container_spec(self, launch: Launch) -> ContainerSpec:
+    async def run(self, launch: Launch, instance: Instance) -> None:
+        """Create and start this container of the tool (replacing one of the same name)."""
+        await self._engine.run_container(await self.container_spec(launch, instance))
+
+    async def container_spec(self, launch: Launch, instance: Instance) -> ContainerSpec:
         tool, manifest = launch.tool, launch.manifest
         mode = await self._engine.network_mode()
-        port = tool.host_port if mode is NetworkMode.HOST else manifest.port
+        port = instance.host_port if mode is NetworkMode.HOST else manifest.port
         environment = {
             **manifest.environment,
             **tool.environment,
@@ -73,11 +111,11 @@ class ToolLauncher:
             "PORT": str(port),
         }
         return ContainerSpec(
-            name=container_name(tool.name),
+            name=instance.name,
             image=launch.image,
-            labels=labels_for(tool.name, launch.build_id),
+            labels=container_labels(tool.name, launch.build_id, instance.host_port),
             container_port=manifest.port,
-            host_port=tool.host_port,
+            host_port=instance.host_port,
             network_mode=mode,
             environment=environment,
             mounts=await asyncio.to_thread(self._files.mounts_for, tool.name, manifest.volumes),
@@ -88,14 +126,22 @@ class ToolLauncher:
         )
 
     async def wait_until_healthy(self, tool: Tool) -> HealthResult:
-        """Poll the health path until 2xx; fail fast when the container stops running."""
+        return await self.wait_for(Instance.main(tool), tool.health_path)
+
+    async def wait_for(
+        self, instance: Instance, health_path: str, wanted: Wanted | None = None
+    ) -> HealthResult:
+        """Poll the health path until 2xx; fail fast when the container stops running, and
+        raise `ToolWithdrawn` as soon as `wanted` says the tool no longer wants it."""
         deadline = asyncio.get_running_loop().time() + self._policy.health_timeout_seconds
         result = HealthResult(healthy=False, error="not checked yet")
         while asyncio.get_running_loop().time() < deadline:
-            result = await self.probe(tool)
+            if wanted is not None and not await wanted():
+                raise ToolWithdrawn("The tool was stopped or removed meanwhile.")
+            result = await self.probe_at(instance.host_port, health_path)
             if result.healthy:
                 return result
-            state = await self._engine.container_state(container_name(tool.name))
+            state = await self._engine.container_state(instance.name)
             if state is None or not state.running:
                 code = state.exit_code if state else None
                 raise EngineError(
@@ -113,4 +159,9 @@ class ToolLauncher:
         return tool.repo_url
 
     async def probe(self, tool: Tool) -> HealthResult:
-        return await self._probe.check(tool.url + tool.health_path, PROBE_TIMEOUT_SECONDS)
+        return await self.probe_at(tool.host_port, tool.health_path)
+
+    async def probe_at(self, host_port: int, health_path: str) -> HealthResult:
+        """The container on this port itself, never through the gateway."""
+        url = self._addresses.direct_url_on(host_port) + health_path
+        return await self._probe.check(url, PROBE_TIMEOUT_SECONDS)

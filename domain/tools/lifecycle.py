@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from collections.abc import Callable
 from datetime import datetime
 
 from domain.builds.requests import BuildRequests, locked_tool
 from domain.clock import Clock
-from domain.containers import container_name
+from domain.containers import container_name, next_container_name
 from domain.errors import DomainError, ErrorCode, NotFound
+from domain.gateway.sync import RouteSync
 from domain.ports import BackgroundTasks, ContainerEngine, ToolFiles, UnitOfWorkFactory
 from domain.tools import access
 from domain.tools.launcher import ToolLauncher
 from domain.tools.model import Tool
 from domain.tools.reconciler import ToolReconciler
+from domain.tools.rolling_restart import RollingRestart
 from domain.tools.status import ToolStatus
+from domain.tools.switch import ToolSwitcher
 from domain.users.model import User
 
 CANCEL_WAIT_SECONDS = 20.0
@@ -31,9 +35,14 @@ class ToolLifecycle:
         files: ToolFiles,
         builds: BuildRequests,
         reconciler: ToolReconciler,
+        switcher: ToolSwitcher,
+        routes: RouteSync,
         background: BackgroundTasks,
         clock: Clock,
     ) -> None:
+        self._switcher = switcher
+        self._routes = routes
+        self._rolling = RollingRestart(uow, launcher, reconciler, switcher, clock)
         self._uow = uow
         self._engine = engine
         self._launcher = launcher
@@ -50,6 +59,7 @@ class ToolLifecycle:
         async with self._launcher.lock_for(tool_id):
             tool = await self._start_locked(actor, tool_id)
         self._background.spawn(f"health of {tool.name}", lambda: self._settle_health(tool.id))
+        await self._routes.try_apply()
         return tool
 
     async def _start_locked(self, actor: User, tool_id: uuid.UUID) -> Tool:
@@ -62,21 +72,42 @@ class ToolLifecycle:
         return tool
 
     async def stop(self, actor: User, tool_id: uuid.UUID) -> Tool:
-        """Record the wish first, so nothing (a build, the reconciler) starts it meanwhile."""
+        """Record the wish first, so nothing (a build, the reconciler) starts it meanwhile;
+        before taking the tool's lock, so a switch waiting for its new container's health
+        (holding the lock) sees it and gives up instead of making the stop wait."""
         access.require_operator(actor)
+        tool = await self._change(actor, tool_id, "tool.stopped", Tool.stop)
         async with self._launcher.lock_for(tool_id):
-            tool = await self._change(actor, tool_id, "tool.stopped", Tool.stop)
             await self._engine.stop_container(container_name(tool.name))
+        await self._routes.try_apply()
         return tool
 
     async def restart(self, actor: User, tool_id: uuid.UUID) -> Tool:
+        """A rolling restart when the tool can run twice (the old container serves until the
+        new one is healthy, in the background); else stop, then start."""
         access.require_operator(actor)
         async with self._launcher.lock_for(tool_id):
             tool = await self._get(tool_id)
+            if await self._rolls(tool):
+                previous = tool.status
+                tool = await self._change(actor, tool_id, "tool.started", Tool.start)
+                work = functools.partial(self._rolling.run, tool_id, previous)
+                self._background.spawn(f"restart of {tool.name}", work)
+                return tool
             await self._engine.stop_container(container_name(tool.name))
             tool = await self._start_locked(actor, tool_id)
         self._background.spawn(f"health of {tool.name}", lambda: self._settle_health(tool.id))
+        await self._routes.try_apply()
         return tool
+
+    async def _rolls(self, tool: Tool) -> bool:
+        if not tool.has_image:
+            return False
+        try:
+            launch = await self._reconciler.launch_of(tool)
+        except DomainError:
+            return False  # the start that follows says why
+        return await self._switcher.why_not_rolling(launch) is None
 
     async def _settle_health(self, tool_id: uuid.UUID) -> None:
         try:
@@ -121,6 +152,7 @@ class ToolLifecycle:
         tool = await self._mark_removed(tool_id)
         await self._cancel_builds(actor, tool)
         async with self._launcher.lock_for(tool_id):
+            await self._engine.remove_container(next_container_name(tool.name))
             await self._engine.remove_container(container_name(tool.name))
             await self._engine.remove_tool_images(tool.name)
         if not keep_data:
@@ -134,6 +166,7 @@ class ToolLifecycle:
             )
             await uow.commit()
         self._launcher.forget(tool.id)
+        await self._routes.try_apply()
         return tool
 
     async def _mark_removed(self, tool_id: uuid.UUID) -> Tool:

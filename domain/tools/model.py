@@ -130,6 +130,12 @@ class Tool(Entity):
         self.description, self.category = image.description, image.category
         self.touch(now)
 
+    def serve_on(self, host_port: int, now: datetime) -> None:
+        """From now on its container listens on this host port (a switch moved it there); the
+        gateway's route follows the stored port."""
+        self.host_port = host_port
+        self.touch(now)
+
     def set_environment(self, environment: dict[str, str], now: datetime) -> None:
         self.environment = dict(environment)
         self.touch(now)

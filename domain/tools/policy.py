@@ -18,6 +18,8 @@ class ToolPolicy:
     max_nano_cpus: int = 2 * NANO_CPUS_PER_CPU
     pids_limit: int = 256
     health_timeout_seconds: float = 60.0
+    # How long a switch lets requests to the old container finish before stopping it.
+    drain_seconds: float = 30.0
 
     def memory_for(self, requested: int | None) -> int:
         return min(requested or self.default_memory_bytes, self.max_memory_bytes)

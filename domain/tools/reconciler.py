@@ -6,7 +6,7 @@ import logging
 import uuid
 
 from domain.clock import Clock
-from domain.containers import container_name
+from domain.containers import container_name, next_container_name
 from domain.errors import DomainError, EngineError, ErrorCode
 from domain.manifest.model import manifest_from_document
 from domain.ports import ContainerEngine, UnitOfWorkFactory
@@ -33,7 +33,11 @@ class ToolReconciler:
     async def ensure_running(self, tool: Tool) -> bool:
         """Start or recreate the container; True when it was not running before."""
         name = container_name(tool.name)
+        await self._finish_switch(tool)
         state = await self._engine.container_state(name)
+        if state is not None and state.host_port not in (None, tool.host_port):
+            await self.relaunch(tool)  # not where the tool's route points
+            return True
         if state is not None and state.running:
             return False
         if state is not None:
@@ -42,8 +46,31 @@ class ToolReconciler:
             await self.relaunch(tool)
         return True
 
+    async def _finish_switch(self, tool: Tool) -> None:
+        """A switch that was interrupted (a crash) left its new container: kept when the tool
+        moved onto its port (the old one then goes), removed otherwise."""
+        main, new = container_name(tool.name), next_container_name(tool.name)
+        leftover = await self._engine.container_state(new)
+        if leftover is None:
+            return
+        if leftover.host_port != tool.host_port:
+            await self._engine.remove_container(new)
+            logger.warning("removed %s: a switch of %s did not finish", new, tool.name)
+            return
+        old = await self._engine.container_state(main)
+        if old is not None and old.host_port == tool.host_port:
+            await self._engine.remove_container(new)  # both claim the port: keep the named one
+            return
+        await self._engine.remove_container(main)
+        await self._engine.rename_container(new, main)
+        logger.warning("finished the switch of %s to its new container", tool.name)
+
     async def relaunch(self, tool: Tool) -> None:
         """A new container from the current build, with the tool's variables as they are now."""
+        await self._launcher.launch(await self.launch_of(tool))
+
+    async def launch_of(self, tool: Tool) -> Launch:
+        """What starting the tool's current build takes, with its variables as they are now."""
         async with self._uow(read_only=True) as uow:
             build_id = tool.current_build_id
             build = await uow.builds.get(build_id) if build_id is not None else None
@@ -51,7 +78,7 @@ class ToolReconciler:
         if build is None or not build.image or not build.manifest:
             raise EngineError("The tool has no image to start.", code=ErrorCode.IMAGE_MISSING)
         manifest = manifest_from_document(build.manifest)
-        await self._launcher.launch(Launch(tool, manifest, build.image, str(build.id), secrets))
+        return Launch(tool, manifest, build.image, str(build.id), secrets)
 
     async def reconcile_all(self) -> list[str]:
         """Make the engine match what should run: a container stopped or removed behind our
@@ -70,19 +97,24 @@ class ToolReconciler:
         async with self._uow(read_only=True) as uow:
             tools = await uow.tools.stopped()
         for tool in tools:
-            name = container_name(tool.name)
             async with self._launcher.lock_for(tool.id):
                 async with self._uow(read_only=True) as uow:
                     current = await uow.tools.get(tool.id)
                 if current is None or current.desired_state is not DesiredState.STOPPED:
                     continue
-                try:
-                    state = await self._engine.container_state(name)
-                    if state is not None and state.running:
-                        await self._engine.stop_container(name)
-                        logger.warning("tool %s should be stopped; stopped it", tool.name)
-                except DomainError as error:
-                    logger.warning("could not stop %s: %s", tool.name, error.message)
+                # A switch's new container too: stopped, not removed, since a switch in
+                # another process may still be finishing (it renames its new container).
+                for name in (container_name(tool.name), next_container_name(tool.name)):
+                    await self._stop_if_running(tool, name)
+
+    async def _stop_if_running(self, tool: Tool, name: str) -> None:
+        try:
+            state = await self._engine.container_state(name)
+            if state is not None and state.running:
+                await self._engine.stop_container(name)
+                logger.warning("tool %s should be stopped; stopped %s", tool.name, name)
+        except DomainError as error:
+            logger.warning("could not stop %s: %s", name, error.message)
 
     async def _revive(self, tool_id: uuid.UUID) -> bool:
         async with self._launcher.lock_for(tool_id):

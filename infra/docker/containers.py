@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 import docker
 from docker.errors import APIError, NotFound
 
-from domain.containers import ContainerSpec, ContainerState
+from domain.containers import ContainerSpec, ContainerState, Mount
 from domain.errors import EngineError, ErrorCode
-from infra.docker.container_config import create_arguments, validate_spec
+from infra.docker.container_config import CONTAINER_NAME, create_arguments, validate_spec
 from infra.docker.error_mapping import explanation
 from infra.docker.output_lines import parse_timestamp
 
@@ -67,6 +70,15 @@ def remove(client: docker.DockerClient, name: str) -> None:
         logger.debug("container %s already gone; nothing to remove", name)
 
 
+def rename(client: docker.DockerClient, name: str, new_name: str) -> None:
+    if not CONTAINER_NAME.match(new_name):
+        raise EngineError(f"invalid container name {new_name!r}", code=ErrorCode.CONFLICT)
+    try:
+        client.api.rename(name, new_name)
+    except NotFound as error:
+        raise EngineError(f"There is no container named {name}", code=ErrorCode.CONFLICT) from error
+
+
 def state(client: docker.DockerClient, name: str) -> ContainerState | None:
     try:
         details = client.api.inspect_container(name)
@@ -82,7 +94,16 @@ def state(client: docker.DockerClient, name: str) -> ContainerState | None:
         started_at=_started_at(status.get("StartedAt")),
         restart_count=int(details.get("RestartCount") or 0),
         restarting=bool(status.get("Restarting")),
+        labels=dict((details.get("Config") or {}).get("Labels") or {}),
+        mounts=tuple(_bind_mounts(details.get("Mounts") or [])),
     )
+
+
+def _bind_mounts(mounts: list[dict[str, Any]]) -> Iterator[Mount]:
+    for mount in mounts:
+        if mount.get("Type") == "bind" and mount.get("Source") and mount.get("Destination"):
+            read_only = not mount.get("RW", True)
+            yield Mount(Path(mount["Source"]), str(mount["Destination"]), read_only=read_only)
 
 
 def _started_at(stamp: str | None) -> datetime | None:

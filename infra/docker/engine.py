@@ -161,6 +161,13 @@ class DockerContainerEngine:
             "remove the container", ErrorCode.CONFLICT, lambda c: containers.remove(c, name)
         )
 
+    async def rename_container(self, name: str, new_name: str) -> None:
+        await self._call(
+            "rename the container",
+            ErrorCode.CONFLICT,
+            lambda client: containers.rename(client, name, new_name),
+        )
+
     async def container_state(self, name: str) -> ContainerState | None:
         return await self._call(
             "inspect the container",

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from domain.containers import Mount
 from domain.errors import ErrorCode, ManifestError
 from domain.manifest.model import Volume
+from domain.tools.mount_sharing import redirect_risk
 
 TOOL_NAME_PATTERN = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 DIRECTORY_MODE = 0o750
@@ -44,6 +45,22 @@ class LocalToolFiles:
                 )
             )
         return tuple(mounts)
+
+    def sharing_problem(
+        self, tool_name: str, volumes: tuple[Volume, ...], running: tuple[Mount, ...]
+    ) -> str | None:
+        root = self._tool_root(tool_name)
+        planned = []
+        for volume in volumes:
+            if (reason := _lexical_problem(volume.host_path)) is not None:
+                return f"volume {volume.spec()!r} is not allowed: {reason}"
+            target = root.joinpath(*PurePosixPath(volume.host_path).parts)
+            # Without a symlink on the way, the path is what it says, so comparing paths is
+            # comparing directories; a link (left by an earlier container) might lead anywhere.
+            if (link := _first_symlink(root, target)) is not None:
+                return f"volume {volume.spec()!r} passes through the symlink {link}"
+            planned.append(Mount(target, volume.container_path, volume.read_only))
+        return redirect_risk(planned, running)
 
     def remove(self, tool_name: str) -> None:
         root = self._tool_root(tool_name)
@@ -96,6 +113,17 @@ def _lexical_problem(host_path: str) -> str | None:
         return "host paths must not contain '..'"
     if any(DOCKER_SOCKET in part.lower() for part in path.parts):
         return "the Docker socket cannot be mounted"
+    return None
+
+
+def _first_symlink(root: Path, target: Path) -> Path | None:
+    """The first symlink on the way from the tool's directory down to `target`, if any."""
+    for candidate in (*reversed(target.relative_to(root).parents), target):
+        path = root / candidate
+        if path.is_symlink():
+            return path
+        if not path.exists():
+            return None  # what is missing is made later, below a directory no container writes
     return None
 
 

@@ -70,6 +70,21 @@ async def test_a_duplicate_host_port_raises_host_port_taken(backend: Backend) ->
         assert await work.tools.used_host_ports() == {first.host_port}
 
 
+async def test_moving_a_tool_onto_another_tools_port_raises_host_port_taken(
+    backend: Backend,
+) -> None:
+    first, second = a_tool("first"), a_tool("second")
+    await given(backend.uow, first, second)
+    ports = {first.host_port, second.host_port}
+    second.serve_on(first.host_port, at(1))
+    with pytest.raises(HostPortTaken):
+        async with backend.uow() as work:
+            await work.tools.save(second)
+            await work.commit()
+    async with backend.uow() as work:
+        assert await work.tools.used_host_ports() == ports
+
+
 async def test_pages_follow_created_at_then_id_after_the_cursor(backend: Backend) -> None:
     # Pairs share a created_at: the id breaks the tie, so the cursor is exact.
     tools = [a_tool(f"paged-{i}", created_at=at(i // 2)) for i in range(5)]

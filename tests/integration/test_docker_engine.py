@@ -20,8 +20,10 @@ from domain.containers import (
     ImageBuild,
     Mount,
     NetworkMode,
+    container_labels,
     container_name,
     image_tag,
+    next_container_name,
 )
 from domain.errors import EngineError, ErrorCode
 from infra.docker.build_output import BuildOutput
@@ -319,6 +321,71 @@ async def test_running_a_container_replaces_the_one_with_the_same_name(
     finally:
         await engine.remove_container(container_name(served_tool.name))
     assert await engine.container_state(container_name(served_tool.name)) is None
+
+
+async def test_a_renamed_container_keeps_running_and_serving_under_its_new_name(
+    engine: DockerContainerEngine, served_tool: BuiltTool
+) -> None:
+    port = free_loopback_port()
+    new, main = next_container_name(served_tool.name), container_name(served_tool.name)
+    labels = container_labels(served_tool.name, "build-2", port)
+    try:
+        container_id = await engine.run_container(
+            spec_for(served_tool, port, name=new, labels=labels)
+        )
+        assert (await get_when_served(f"http://127.0.0.1:{port}/health")).status_code == 200
+
+        await engine.rename_container(new, main)
+
+        assert await engine.container_state(new) is None
+        state = await engine.container_state(main)
+        assert state is not None
+        assert (state.container_id, state.running, state.host_port) == (container_id, True, port)
+        assert (await get_when_served(f"http://127.0.0.1:{port}/health")).status_code == 200
+    finally:
+        await engine.remove_container(new)
+        await engine.remove_container(main)
+
+
+async def test_renaming_a_missing_container_or_onto_a_taken_name_is_a_conflict(
+    engine: DockerContainerEngine, served_tool: BuiltTool
+) -> None:
+    main, new = container_name(served_tool.name), next_container_name(served_tool.name)
+    try:
+        with pytest.raises(EngineError) as missing:
+            await engine.rename_container(new, main)
+        assert missing.value.code is ErrorCode.CONFLICT
+        await engine.run_container(spec_for(served_tool, free_loopback_port()))
+        await engine.run_container(spec_for(served_tool, free_loopback_port(), name=new))
+        with pytest.raises(EngineError) as taken:
+            await engine.rename_container(new, main)
+        assert taken.value.code is ErrorCode.CONFLICT
+        assert await engine.container_state(new) is not None
+    finally:
+        await engine.remove_container(new)
+        await engine.remove_container(main)
+
+
+async def test_the_state_tells_a_containers_port_label_and_bind_mounts(
+    engine: DockerContainerEngine, served_tool: BuiltTool, tmp_path: Path
+) -> None:
+    port = free_loopback_port()
+    (tmp_path / "data").mkdir()
+    (tmp_path / "config").mkdir()
+    mounts = (Mount(tmp_path / "data", "/data"), Mount(tmp_path / "config", "/config", True))
+    labels = container_labels(served_tool.name, "build-1", port)
+    spec = spec_for(served_tool, port, labels=labels, mounts=mounts)
+    try:
+        await engine.run_container(spec)
+        state = await engine.container_state(spec.name)
+        assert state is not None
+        assert labels.items() <= state.labels.items()
+        assert state.host_port == port
+        assert sorted(state.mounts, key=lambda m: m.container_path) == sorted(
+            mounts, key=lambda m: m.container_path
+        )
+    finally:
+        await engine.remove_container(spec.name)
 
 
 async def test_a_container_of_a_missing_image_is_refused_as_image_missing(

@@ -189,3 +189,34 @@ def test_a_file_where_a_volume_directory_belongs_is_refused_before_anything_is_c
     assert error.code is ErrorCode.VOLUME_NOT_ALLOWED
     assert "./data/sub:/x" in error.message
     assert not (tools_dir / "hello" / "first").exists()
+
+
+# Two containers of one tool at once (a switch): neither may be able to redirect the other.
+
+
+def test_the_same_volumes_may_be_mounted_beside_a_running_container(tools_dir: Path) -> None:
+    files = LocalToolFiles(tools_dir)
+    volumes = (Volume("./data", "/d"), Volume("./config", "/c", read_only=True))
+    running = files.mounts_for("hello", volumes)
+    assert files.sharing_problem("hello", volumes, running) is None
+    assert files.sharing_problem("hello", (Volume("./cache/new", "/n"),), running) is None
+
+
+def test_a_volume_inside_a_running_containers_writable_volume_may_not_share(
+    tools_dir: Path,
+) -> None:
+    files = LocalToolFiles(tools_dir)
+    running = files.mounts_for("hello", (Volume("./data", "/d"),))
+    problem = files.sharing_problem("hello", (Volume("./data/cache", "/c"),), running)
+    assert problem is not None and "lies inside" in problem
+
+
+def test_a_volume_reached_through_a_symlink_may_not_share(tools_dir: Path) -> None:
+    files = LocalToolFiles(tools_dir)
+    running = files.mounts_for("hello", (Volume("./data", "/d"),))
+    root = (tools_dir / "hello").resolve()
+    # Left by an earlier container that had the whole directory: it leads into ./data.
+    (root / "shortcut").symlink_to(root / "data")
+    problem = files.sharing_problem("hello", (Volume("./shortcut/cache", "/c"),), running)
+    assert problem is not None and "symlink" in problem
+    assert not (root / "data" / "cache").exists(), "nothing is created by the check"

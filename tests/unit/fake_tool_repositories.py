@@ -49,6 +49,8 @@ class FakeToolRepository:
     async def save(self, tool: Tool) -> None:
         if not self._rows.has(tool.id):
             raise LookupError(f"tool {tool.id} is not stored")
+        if any(o.host_port == tool.host_port and o.id != tool.id for o in self._rows.rows()):
+            raise HostPortTaken("The allocated host port was taken; retry.")
         self._events.collect(tool)
         self._rows.put(tool.id, tool)
 

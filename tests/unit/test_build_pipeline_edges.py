@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,10 +13,11 @@ from domain.builds.model import Build, BuildPhase, BuildStatus, BuildTrigger
 from domain.builds.pipeline import BuildControl
 from domain.containers import HealthResult, container_name
 from domain.errors import EngineError, ErrorCode
+from domain.manifest.model import DeployStrategy
 from domain.tools.commands import RequestBuild
 from domain.tools.policy import ToolPolicy
 from domain.tools.status import DesiredState, ToolStatus
-from tests.unit.tool_fakes import ToolWorld, a_user
+from tests.unit.tool_fakes import ToolWorld, a_manifest, a_user
 
 UNHEALTHY = HealthResult(healthy=False, error="connection failed")
 
@@ -35,10 +37,33 @@ async def rebuild(world: ToolWorld, tool_id: uuid.UUID) -> Build:
     return build
 
 
-async def test_a_cancel_while_starting_removes_the_new_container_and_image(
+async def test_a_cancel_while_the_new_container_starts_removes_only_it_and_its_image(
     world: ToolWorld,
 ) -> None:
     world.policy = ToolPolicy(health_timeout_seconds=30.0)
+    tool, first = await world.installed(built=True)
+    serving = world.engine.containers[container_name(tool.name)]
+    second = await rebuild(world, tool.id)
+    world.probe.results = [UNHEALTHY]
+    world.engine.container_started.clear()
+    task, control = await world.start_run(second.id, world.engine.container_started)
+
+    await world.stop_run(task, control, "cancel")
+
+    assert world.build(second.id).status is BuildStatus.CANCELLED
+    assert world.engine.containers == {container_name(tool.name): serving}
+    assert "machete/hello:2" not in world.engine.images
+    assert "machete/hello:1" in world.engine.images
+    after = world.tool(tool.id)
+    assert (after.current_build_id, after.host_port) == (first.id, tool.host_port)
+    assert (after.status, after.desired_state) == (ToolStatus.RUNNING, DesiredState.RUNNING)
+
+
+async def test_a_cancel_while_starting_a_recreated_tool_removes_its_container_and_image(
+    world: ToolWorld,
+) -> None:
+    world.policy = ToolPolicy(health_timeout_seconds=30.0)
+    world.manifests.manifest = replace(a_manifest(), deploy=DeployStrategy.RECREATE)
     tool, first = await world.installed(built=True)
     second = await rebuild(world, tool.id)
     world.probe.results = [UNHEALTHY]
@@ -190,3 +215,4 @@ async def test_a_shutdown_after_the_new_container_started_points_the_tool_back(
     after = world.tool(tool.id)
     assert (after.current_build_id, after.commit_sha) == (first.id, first.commit_sha)
     assert "machete/hello:1" in world.engine.images
+    assert list(world.engine.containers) == [container_name(tool.name)]  # the new one is gone

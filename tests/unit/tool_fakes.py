@@ -28,7 +28,7 @@ from domain.containers import (
     Mount,
     NetworkMode,
 )
-from domain.errors import DomainError, ErrorCode, NotFound
+from domain.errors import DomainError, EngineError, ErrorCode, NotFound
 from domain.gateway.addresses import PublicAddresses, Upstream
 from domain.gateway.routes import RouteTable
 from domain.manifest.model import Category, Manifest, Volume
@@ -40,6 +40,7 @@ from domain.tools.configuration import ToolConfiguration
 from domain.tools.installation import ToolInstaller
 from domain.tools.lifecycle import ToolLifecycle
 from domain.tools.model import Tool
+from domain.tools.mount_sharing import redirect_risk
 from domain.tools.policy import ToolPolicy
 from domain.users.model import Role, User
 from infra.events.in_process import InProcessEventBus
@@ -61,6 +62,10 @@ class FakeContainerEngine:
         self.runs: list[ContainerSpec] = []
         self.stopped: list[str] = []
         self.started: list[str] = []
+        self.removed: list[str] = []
+        self.renamed: list[tuple[str, str]] = []
+        # The spec each container was created from, by its current name.
+        self.specs: dict[str, ContainerSpec] = {}
         self.build_output = ["Step 1/2 : FROM python:3.11-slim", "Step 2/2 : COPY . /app"]
         self.build_error: Exception | None = None  # a DomainError, or a bug
         self.build_seconds = 0.0
@@ -101,9 +106,23 @@ class FakeContainerEngine:
 
     async def run_container(self, spec: ContainerSpec) -> str:
         self.runs.append(spec)
+        await self.remove_container(spec.name)
+        if spec.host_port in self.ports_in_use():
+            # As Docker: a published port (or a host-network listener) is held by one only.
+            message = f"port {spec.host_port} is already allocated"
+            raise EngineError(message, code=ErrorCode.CONTAINER_START_FAILED)
         self.created_containers += 1
         container_id = f"container-{self.created_containers}"
-        created = ContainerState(False, "created", None, spec.image, container_id)
+        created = ContainerState(
+            False,
+            "created",
+            None,
+            spec.image,
+            container_id,
+            labels=dict(spec.labels),
+            mounts=spec.mounts,
+        )
+        self.specs[spec.name] = spec
         self.containers[spec.name] = self._started(created, running=self.keeps_running)
         self.container_started.set()
         return container_id
@@ -159,7 +178,32 @@ class FakeContainerEngine:
             )
 
     async def remove_container(self, name: str) -> None:
-        self.containers.pop(name, None)
+        if self.containers.pop(name, None) is not None:
+            self.removed.append(name)
+        self.specs.pop(name, None)
+
+    async def rename_container(self, name: str, new_name: str) -> None:
+        if name not in self.containers:
+            raise EngineError(f"There is no container named {name}", code=ErrorCode.CONFLICT)
+        if new_name in self.containers:
+            raise EngineError(f"The name {new_name} is in use", code=ErrorCode.CONFLICT)
+        self.renamed.append((name, new_name))
+        self.containers[new_name] = self.containers.pop(name)
+        if name in self.specs:
+            self.specs[new_name] = self.specs.pop(name)
+        if name in self.output:
+            self.output[new_name] = self.output.pop(name)
+
+    def ports_in_use(self) -> set[int]:
+        """The host ports of the containers that run now."""
+        return {
+            self.specs[name].host_port
+            for name, state in self.containers.items()
+            if state.running and name in self.specs
+        }
+
+    def port_of(self, name: str) -> int:
+        return self.specs[name].host_port
 
     async def container_state(self, name: str) -> ContainerState | None:
         self.state_looks += 1
@@ -279,6 +323,11 @@ class FakeToolFiles:
             Mount(self.root / tool_name / v.host_path, v.container_path, v.read_only)
             for v in volumes
         )
+
+    def sharing_problem(
+        self, tool_name: str, volumes: tuple[Volume, ...], running: tuple[Mount, ...]
+    ) -> str | None:
+        return redirect_risk(self.mounts_for(tool_name, volumes), running)
 
     def remove(self, tool_name: str) -> None:
         self.removed.append(tool_name)

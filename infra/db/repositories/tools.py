@@ -35,7 +35,10 @@ class SqlAlchemyToolRepository:
         if row is None:
             raise LookupError(f"tool {tool.id} is not stored")
         row.update_from(tool)
-        await self._session.flush()
+        try:
+            await self._session.flush()
+        except IntegrityError as error:
+            raise duplicate_tool(error) from None  # a switch moving onto a port just taken
         self._events.collect(tool)
 
     async def delete(self, tool: Tool) -> None:

@@ -1,11 +1,11 @@
-"""The rules of single fields: category, health check, platform version, resources."""
+"""The rules of single fields: category, health check, platform version, resources, deploy."""
 
 from __future__ import annotations
 
 import pytest
 
 from domain.errors import ErrorCode
-from domain.manifest.model import Category
+from domain.manifest.model import Category, DeployStrategy, manifest_from_document
 from tests.unit.manifest.support import minimal, only_problem, validate
 
 
@@ -113,3 +113,25 @@ def test_resource_amounts_that_make_no_sense_are_refused(
     problem = only_problem(minimal(top=f"resources: {resources}\n"))
 
     assert problem.path == path
+
+
+def test_a_tool_is_deployed_rolling_unless_it_asks_for_recreate() -> None:
+    assert validate(minimal()).deploy is DeployStrategy.ROLLING
+    assert validate(minimal("deploy: rolling")).deploy is DeployStrategy.ROLLING
+    assert validate(minimal("deploy: recreate")).deploy is DeployStrategy.RECREATE
+
+
+def test_an_unknown_deploy_strategy_names_both_and_suggests_the_closest() -> None:
+    problem = only_problem(minimal("deploy: recreat"))
+
+    assert (problem.path, problem.line) == (("machete", "deploy"), 4)
+    assert 'did you mean "recreate"?' in problem.detail
+    assert '"rolling"' in problem.detail and '"recreate"' in problem.detail
+
+
+def test_the_deploy_strategy_survives_the_stored_document() -> None:
+    manifest = validate(minimal("deploy: recreate"))
+    assert manifest_from_document(manifest.to_document()).deploy is DeployStrategy.RECREATE
+    older = manifest.to_document()
+    del older["machete"]["deploy"]  # stored before the key existed
+    assert manifest_from_document(older).deploy is DeployStrategy.ROLLING
