@@ -100,7 +100,9 @@ async def gateway_server(root: Path, **env: str) -> AsyncIterator[GatewayServer]
         "MACHETE_ALLOW_LOCAL_REPOS": "true",
         **env,
     }
-    gateway = GatewayServer(root, free_port(), run_dir, server_env(root / "data", database_url, **settings))
+    gateway = GatewayServer(
+        root, free_port(), run_dir, server_env(root / "data", database_url, **settings)
+    )
     try:
         gateway.start()
         yield gateway
