@@ -43,6 +43,7 @@ from domain.ports import (
 from domain.system import SystemService, WorkerProbe
 from domain.tools.catalog import ToolCatalog
 from domain.tools.configuration import ToolConfiguration
+from domain.tools.exposure import ToolExposure
 from domain.tools.health_monitor import HealthMonitor
 from domain.tools.installation import ToolInstaller
 from domain.tools.launcher import ToolLauncher
@@ -108,6 +109,7 @@ class Services:
     tools: ToolCatalog
     installer: ToolInstaller
     configuration: ToolConfiguration
+    exposure: ToolExposure
     lifecycle: ToolLifecycle
     build_requests: BuildRequests
     output: ToolOutput
@@ -133,6 +135,7 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
     build_requests = BuildRequests(uow, a.container_engine, a.build_signals, s.tool_policy, clock)
     builds = BuildCatalog(uow)
     tools = ToolCatalog(uow)
+    routes = RouteSync(uow, a.gateway, s.addresses)
     return Services(
         users=UserService(uow, a.password_hasher, clock),
         sessions=SessionService(
@@ -161,6 +164,7 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             clock,
         ),
         configuration=ToolConfiguration(uow, a.secret_cipher, clock),
+        exposure=ToolExposure(uow, routes, s.addresses, clock),
         lifecycle=ToolLifecycle(
             uow,
             a.container_engine,
@@ -191,5 +195,5 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             uow, launcher, clock, s.health_history_size, starting_grace=s.starting_grace
         ),
         reconciler=reconciler,
-        routes=RouteSync(uow, a.gateway, s.addresses),
+        routes=routes,
     )

@@ -29,7 +29,7 @@ from domain.containers import (
     NetworkMode,
 )
 from domain.errors import DomainError, ErrorCode, NotFound
-from domain.gateway.addresses import Upstream
+from domain.gateway.addresses import PublicAddresses, Upstream
 from domain.gateway.routes import RouteTable
 from domain.manifest.model import Category, Manifest, Volume
 from domain.ports import GatewayStatus
@@ -416,6 +416,7 @@ class ToolWorld:
     throttle: ThrottlePolicy = field(default_factory=ThrottlePolicy)
     database: FakeDatabaseProbe = field(default_factory=FakeDatabaseProbe)
     gateway: FakeGateway = field(default_factory=FakeGateway)
+    addresses: PublicAddresses = field(default_factory=PublicAddresses)
     events: InProcessEventBus = field(default_factory=InProcessEventBus)
     health_history_size: int = 50
 
@@ -465,6 +466,7 @@ class ToolWorld:
             build_limits=limits or BuildLimits(),
             throttle=self.throttle,
             health_history_size=self.health_history_size,
+            addresses=self.addresses,
         )
 
     def catalog(self) -> ToolCatalog:
