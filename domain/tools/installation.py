@@ -116,6 +116,7 @@ class ToolInstaller:
                 environment=command.environment,
                 created_by_id=actor.id,
                 now=now,
+                access=command.access,
             )
             build = Build.queue(
                 tool.id,

@@ -73,6 +73,7 @@ class Tool(Entity):
         environment: dict[str, str],
         created_by_id: uuid.UUID | None,
         now: datetime,
+        access: ToolAccess = DEFAULT_TOOL_ACCESS,
     ) -> Tool:
         """A newly installed tool: PENDING until its first build moves it."""
         tool = cls(
@@ -85,6 +86,7 @@ class Tool(Entity):
             updated_at=now,
             environment=dict(environment),
             created_by_id=created_by_id,
+            access=access,
         )
         tool._record(ToolChanged(tool.id))
         return tool
