@@ -22,6 +22,8 @@ from domain.builds.requests import BuildRequests
 from domain.builds.status_feed import BuildStatusFeed
 from domain.clock import Clock
 from domain.gateway.addresses import PublicAddresses
+from domain.gateway.gate import ToolGate
+from domain.gateway.passes import ToolPasses
 from domain.gateway.sync import RouteSync
 from domain.ports import (
     AccessTokenCodec,
@@ -86,6 +88,8 @@ class ServiceSettings:
 
     # Signs browser sessions' binding proofs: derived from the server's secret, never defaulted.
     browser_binding_key: bytes
+    # Signs the tickets and passes that sign browsers in on tools' hosts (derived likewise).
+    tool_pass_key: bytes
     mode: str = "development"
     tool_policy: ToolPolicy = field(default_factory=ToolPolicy)
     build_limits: BuildLimits = field(default_factory=BuildLimits)
@@ -123,6 +127,7 @@ class Services:
     health: HealthMonitor
     reconciler: ToolReconciler
     routes: RouteSync
+    gate: ToolGate
 
 
 def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
@@ -135,6 +140,7 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
     build_requests = BuildRequests(uow, a.container_engine, a.build_signals, s.tool_policy, clock)
     builds = BuildCatalog(uow)
     tools = ToolCatalog(uow)
+    authenticator = Authenticator(uow, a.access_tokens, clock)
     routes = RouteSync(uow, a.gateway, s.addresses)
     return Services(
         users=UserService(uow, a.password_hasher, clock),
@@ -148,9 +154,16 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             BrowserBinding(s.browser_binding_key),
         ),
         api_tokens=ApiTokenService(uow, clock),
-        authenticator=Authenticator(uow, a.access_tokens, clock),
+        authenticator=authenticator,
         system=SystemService(
-            s.mode, a.database, a.container_engine, a.source_control, clock, a.worker
+            s.mode,
+            a.database,
+            a.container_engine,
+            a.source_control,
+            clock,
+            a.gateway,
+            s.addresses,
+            a.worker,
         ),
         tools=tools,
         installer=ToolInstaller(
@@ -196,4 +209,5 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
         ),
         reconciler=reconciler,
         routes=routes,
+        gate=ToolGate(uow, authenticator, ToolPasses(s.tool_pass_key, clock), s.addresses),
     )

@@ -9,7 +9,8 @@ from typing import Protocol
 
 from domain.clock import Clock
 from domain.errors import DomainError
-from domain.ports import ContainerEngine, DatabaseProbe, SourceControl
+from domain.gateway.addresses import PublicAddresses
+from domain.ports import ContainerEngine, DatabaseProbe, Gateway, SourceControl
 from domain.version import PLATFORM_VERSION
 
 
@@ -45,6 +46,20 @@ class WorkerProbe(Protocol):
 
 
 @dataclass(frozen=True)
+class GatewayReport:
+    """The gateway in front of MACHETE and its tools, as users reach it."""
+
+    mode: str
+    reachable: bool
+    detail: str | None
+    # The dashboard's public address and what a tool's address looks like (None when off).
+    url: str | None
+    tool_url_example: str | None
+    # The local CA's root certificate can be downloaded (TLS `internal`).
+    serves_root_certificate: bool
+
+
+@dataclass(frozen=True)
 class SystemInfo:
     version: str
     mode: str
@@ -52,6 +67,7 @@ class SystemInfo:
     docker: DockerStatus
     git: GitStatus
     worker: WorkerStatus
+    gateway: GatewayReport
 
 
 # Probing Docker and git costs a client and a subprocess; callers polling `system` share one.
@@ -66,9 +82,13 @@ class SystemService:
         engine: ContainerEngine,
         git: SourceControl,
         clock: Clock,
+        gateway: Gateway,
+        addresses: PublicAddresses,
         worker: WorkerProbe | None = None,
     ) -> None:
         self._mode = mode
+        self._gateway = gateway
+        self._addresses = addresses
         self._database = database
         self._engine = engine
         self._git = git
@@ -81,8 +101,8 @@ class SystemService:
         return await self._database.is_reachable()
 
     async def info(self) -> SystemInfo:
-        reachable, (docker_version, git_version) = await asyncio.gather(
-            self._database.is_reachable(), self._tool_versions()
+        reachable, (docker_version, git_version), gateway = await asyncio.gather(
+            self._database.is_reachable(), self._tool_versions(), self._gateway_report()
         )
         return SystemInfo(
             version=PLATFORM_VERSION,
@@ -96,6 +116,23 @@ class SystemService:
                 self._worker.concurrency if self._worker else 0,
                 self._worker.running_builds if self._worker else 0,
             ),
+            gateway=gateway,
+        )
+
+    async def _gateway_report(self) -> GatewayReport:
+        status = await self._gateway.status()
+        enabled = self._addresses.enabled
+        try:
+            certificate = await self._gateway.root_certificate() if status.reachable else None
+        except DomainError:
+            certificate = None
+        return GatewayReport(
+            mode=status.mode,
+            reachable=status.reachable,
+            detail=status.detail,
+            url=self._addresses.dashboard_url + "/" if enabled else None,
+            tool_url_example=self._addresses.tool_url_for_name("<tool>") if enabled else None,
+            serves_root_certificate=certificate is not None,
         )
 
     async def _network_mode(self) -> str | None:

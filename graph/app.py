@@ -10,6 +10,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from graph.auth.refresh_route import router as refresh_router
+from graph.gateway.auth_route import router as gateway_auth_router
+from graph.gateway.certificate_route import router as certificate_router
+from graph.gateway.tool_sign_in import router as tool_sign_in_router
 from graph.live.connections import LiveConnections
 from graph.live.transport import TransportAccess
 from graph.no_store import NoStoreGraphQL
@@ -38,6 +41,7 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
             await application.events.start()
             await application.report_network_mode()
             application.start_background_work()
+            await application.start_gateway()
             app.state.application = application
             app.state.live = live
             yield
@@ -63,6 +67,9 @@ def create_app(settings: Settings | None = None, *, prepared: bool = False) -> F
     if settings.graphiql_enabled:
         mount_graphiql(app, dist)
     app.include_router(refresh_router)
+    app.include_router(gateway_auth_router)
+    app.include_router(tool_sign_in_router)
+    app.include_router(certificate_router)
     router = graphql_router(schema, settings, live)
     app.include_router(router)
     app.state.graphql_router = router

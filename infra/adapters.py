@@ -10,6 +10,7 @@ from datetime import timedelta
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.clock import Clock
+from domain.ports import Gateway
 from domain.services import Adapters
 from domain.tools.policy import MIB
 from domain.version import PLATFORM_VERSION
@@ -18,7 +19,8 @@ from infra.db.unit_of_work import SqlAlchemyUnitOfWork
 from infra.docker.engine import DockerContainerEngine
 from infra.events.choice import LiveEventBus, create_event_bus
 from infra.files.tool_files import LocalToolFiles
-from infra.gateway.off import NoGateway
+from infra.gateway.caddy.gateway import CaddyGateway
+from infra.gateway.factory import GatewaySupervisor, build_gateway
 from infra.git.source_control import GitPythonSourceControl
 from infra.health.http_probe import HttpxHealthProbe
 from infra.manifest.loader import YamlManifestLoader
@@ -41,9 +43,16 @@ class Resources:
     docker: DockerContainerEngine
     tasks: TaskSupervisor
     worker_link: WorkerLink
+    gateway: Gateway
+    # Embedded only: keeps MACHETE's own Caddy running (which outlives this process).
+    gateway_supervisor: GatewaySupervisor | None = None
 
     async def close(self) -> None:
         """After the tasks (the application closes those first: they may use all of these)."""
+        if self.gateway_supervisor is not None:
+            await self.gateway_supervisor.close()
+        if isinstance(self.gateway, CaddyGateway):
+            await self.gateway.aclose()
         await self.events.close()
         await asyncio.to_thread(self.docker.close)
         await self.database.dispose()
@@ -60,6 +69,7 @@ def build_adapters(settings: Settings, clock: Clock) -> tuple[Adapters, Resource
 
     docker = DockerContainerEngine(network_mode=settings.network_mode.value)
     tasks, link = TaskSupervisor(), WorkerLink()
+    gateway, gateway_supervisor = build_gateway(settings)
     adapters = Adapters(
         unit_of_work=unit_of_work,
         clock=clock,
@@ -87,6 +97,7 @@ def build_adapters(settings: Settings, clock: Clock) -> tuple[Adapters, Resource
         background=tasks,
         build_signals=link,
         worker=link,
-        gateway=NoGateway(),
+        gateway=gateway,
     )
-    return adapters, Resources(database, events, docker, tasks, link)
+    resources = Resources(database, events, docker, tasks, link, gateway, gateway_supervisor)
+    return adapters, resources

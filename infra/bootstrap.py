@@ -23,6 +23,7 @@ from infra.settings import Mode, Settings
 from infra.worker.background_work import BackgroundWork
 from infra.worker.build_worker import BuildWorker
 from infra.worker.queue_listener import QueueListener
+from infra.worker.route_follower import RouteFollower
 from infra.worker.tool_monitor import ToolMonitor
 
 logger = logging.getLogger(__name__)
@@ -80,6 +81,20 @@ class Application:
 
     def start_background_work(self) -> None:
         self.background.start()
+
+    async def start_gateway(self) -> None:
+        """Have the gateway serve the routes (embedded: adopt or start MACHETE's Caddy, and
+        start it again whenever it dies), and keep them following the tools."""
+        if not self.settings.gateway_enabled:
+            return
+        routes = self.services.routes
+        supervisor = self.resources.gateway_supervisor
+        if supervisor is not None:
+            await supervisor.start(on_restart=routes.try_apply)
+        follower = RouteFollower(
+            self.resources.events, routes, self.settings.health_check_interval_seconds
+        )
+        self.resources.tasks.spawn("gateway routes", follower.run)
 
     async def close(self) -> None:
         await self.background.stop()

@@ -26,6 +26,7 @@ from infra.bootstrap import (
     prepare_database,
 )
 from infra.db.migrate import upgrade_to_head
+from infra.service_settings import public_addresses
 from infra.settings import Settings
 from infra.worker_process import work_until_stopped
 
@@ -37,6 +38,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 admin_app = typer.Typer(help="Administrators.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(admin_app, name="admin")
+gateway_app = typer.Typer(help="The embedded gateway (Caddy).", no_args_is_help=True)
+app.add_typer(gateway_app, name="gateway")
 console = Console(stderr=True, soft_wrap=True)
 logger = logging.getLogger(__name__)
 
@@ -55,10 +58,14 @@ def load_settings(**overrides: Any) -> Settings:
 
 @app.command()
 def serve(
-    host: Annotated[str | None, typer.Option(help="Interface to bind (MACHETE_HOST).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port to bind (MACHETE_PORT).")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface of the public listener (MACHETE_HOST).")
+    ] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port of the public listener (MACHETE_PORT).")
+    ] = None,
 ) -> None:
-    """Run the API server."""
+    """Run the API server (behind the gateway, which takes the public address)."""
     import uvicorn
 
     from graph.app import create_app
@@ -66,19 +73,25 @@ def serve(
     settings = load_settings(host=host, port=port)
     configure_logging(settings)
     # Fail here, with a readable message, rather than with a traceback from the lifespan.
-    problem = asyncio.run(_preflight(settings))
+    problem = settings.socket_problem() or asyncio.run(_preflight(settings))
     if problem:
         console.print(f"[red]cannot start:[/red] {problem}")
         raise typer.Exit(1)
-    url = f"http://{settings.host}:{settings.port}"
-    console.print(f"MACHETE {settings.mode.value} on [bold]{url}/graphql[/bold]")
+    for line in startup_lines(settings):
+        console.print(line)
     console.print(
         f"First admin: [bold]{own_command()} admin create --username NAME --email EMAIL[/bold]"
     )
+    where: dict[str, Any]
+    if settings.api_socket is not None:
+        settings.api_socket.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        where = {"uds": str(settings.api_socket)}
+    else:
+        api_host, api_port = settings.api_tcp_address
+        where = {"host": api_host, "port": api_port}
     uvicorn.run(
         create_app(settings, prepared=True),
-        host=settings.host,
-        port=settings.port,
+        **where,
         log_level=settings.log_level,
         proxy_headers=False,
         # Connections still open this long after a stop request are cancelled, so a stop
@@ -87,10 +100,45 @@ def serve(
     )
 
 
+def startup_lines(settings: Settings) -> list[str]:
+    """Where to open MACHETE and its tools, as this configuration serves them."""
+    addresses = public_addresses(settings)
+    if not settings.gateway_enabled:
+        url = f"http://{settings.host}:{settings.port}"
+        return [
+            f"MACHETE {settings.mode.value} on [bold]{url}/[/bold] (API at {url}/graphql)",
+            "No gateway (MACHETE_GATEWAY=off): tools answer on their own loopback ports.",
+        ]
+    tool = addresses.tool_url_for_name("<tool>")
+    return [
+        f"MACHETE {settings.mode.value} on [bold]{addresses.dashboard_url}/[/bold] "
+        f"(gateway: {settings.gateway.value}, listening on {settings.host}:{settings.port})",
+        f"Tools at [bold]{tool}[/bold]",
+    ]
+
+
+@gateway_app.command("stop")
+def gateway_stop() -> None:
+    """Stop the embedded Caddy, which otherwise outlives `machete serve` (stop MACHETE first,
+    or it starts Caddy again)."""
+    from infra.gateway.factory import stop_embedded_gateway
+
+    settings = load_settings()
+    if settings.admin_socket is None:
+        console.print("[red]cannot stop:[/red] only MACHETE_GATEWAY=embedded runs its own Caddy")
+        raise typer.Exit(2)
+    if stop_embedded_gateway(settings):
+        console.print("The gateway stopped.")
+    else:
+        console.print("No gateway was running.")
+
+
 def configure_logging(settings: Settings) -> None:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
+    # One line per HTTP request (the gateway's supervisor asks Caddy twice a second) is noise.
+    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
 
 
 @app.command()

@@ -22,6 +22,7 @@ def service_settings(settings: Settings) -> ServiceSettings:
         throttle=throttle_policy(settings),
         refresh_token_ttl=timedelta(seconds=settings.refresh_token_ttl_seconds),
         browser_binding_key=binding_key(settings),
+        tool_pass_key=derived_key(settings, b"machete tool passes"),
         health_history_size=settings.health_history_size,
         starting_grace=timedelta(seconds=settings.health_check_timeout_seconds + 30),
         addresses=public_addresses(settings),
@@ -71,5 +72,10 @@ def throttle_policy(settings: Settings) -> ThrottlePolicy:
 
 def binding_key(settings: Settings) -> bytes:
     """The key of browser sessions' binding proofs, derived from (never equal to) the secret."""
+    return derived_key(settings, b"machete browser session binding")
+
+
+def derived_key(settings: Settings, purpose: bytes) -> bytes:
+    """A key for one purpose, derived from (never equal to) the server's secret."""
     secret = settings.resolved_secret_key().encode()
-    return hmac.new(secret, b"machete browser session binding", hashlib.sha256).digest()
+    return hmac.new(secret, purpose, hashlib.sha256).digest()

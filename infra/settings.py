@@ -219,8 +219,12 @@ class Settings(BaseSettings):
 
     @property
     def trusted_proxy_addresses(self) -> frozenset[str]:
-        """Comma-separated addresses whose X-Forwarded-For is believed (none by default)."""
-        return frozenset(part.strip() for part in self.trusted_proxies.split(",") if part.strip())
+        """Comma-separated addresses whose X-Forwarded-For is believed (none by default), and
+        the gateway on the API's unix socket ("unix")."""
+        listed = {part.strip() for part in self.trusted_proxies.split(",") if part.strip()}
+        if self.api_socket is not None:
+            listed.add("unix")
+        return frozenset(listed)
 
     @property
     def graphiql_enabled(self) -> bool:

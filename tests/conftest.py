@@ -73,6 +73,7 @@ def settings(data_dir: Path, migrated_database_url: str) -> Settings:
         database_url=migrated_database_url,
         secret_key=TEST_SECRET_KEY,
         allow_local_repos=True,
+        gateway="off",
     )
 
 

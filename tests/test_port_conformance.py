@@ -53,6 +53,7 @@ from infra.events.choice import LiveEventBus
 from infra.events.in_process import InProcessEventBus
 from infra.events.postgres import PostgresEventBus
 from infra.files.tool_files import LocalToolFiles
+from infra.gateway.caddy.gateway import CaddyGateway
 from infra.gateway.off import NoGateway
 from infra.git.source_control import GitPythonSourceControl
 from infra.health.http_probe import HttpxHealthProbe
@@ -99,6 +100,7 @@ _signals: type[BuildSignals] = WorkerLink
 _worker: type[WorkerProbe] = WorkerLink
 _local_worker: type[WorkerProbe] = BuildWorker
 _no_gateway: type[Gateway] = NoGateway
+_caddy_gateway: type[Gateway] = CaddyGateway
 
 # The fakes the unit tests use instead.
 _fake_clock: type[Clock] = fakes.FakeClock

@@ -32,9 +32,12 @@ class PublicAddresses:
     upstream_host: str = "127.0.0.1"
 
     @property
+    def default_port(self) -> int:
+        return 443 if self.scheme == "https" else 80
+
+    @property
     def _port_suffix(self) -> str:
-        default = 443 if self.scheme == "https" else 80
-        return "" if self.port == default else f":{self.port}"
+        return "" if self.port == self.default_port else f":{self.port}"
 
     @property
     def dashboard_url(self) -> str:
@@ -49,7 +52,10 @@ class PublicAddresses:
     def tool_url(self, tool: Tool) -> str:
         if not self.enabled:
             return self.direct_url(tool)
-        return f"{self.scheme}://{self.tool_host(tool.name)}{self._port_suffix}/"
+        return self.tool_url_for_name(tool.name)
+
+    def tool_url_for_name(self, name: str) -> str:
+        return f"{self.scheme}://{self.tool_host(name)}{self._port_suffix}/"
 
     def upstream_of(self, tool: Tool) -> Upstream:
         return Upstream(self.upstream_host, tool.host_port)

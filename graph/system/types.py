@@ -4,6 +4,8 @@ import strawberry
 
 from domain.system import SystemInfo
 
+ROOT_CERTIFICATE_PATH = "/_machete/ca.pem"
+
 
 @strawberry.type
 class DatabaseInfo:
@@ -32,6 +34,20 @@ class WorkerInfo:
     running_builds: int
 
 
+@strawberry.type(description="The gateway in front of MACHETE and its tools.")
+class GatewayInfo:
+    mode: str = strawberry.field(description="`embedded`, `external` or `off`.")
+    reachable: bool
+    detail: str | None
+    url: str | None = strawberry.field(description="The dashboard's public address.")
+    tool_url_example: str | None = strawberry.field(
+        description="What a tool's address looks like, `<tool>` standing for its name."
+    )
+    root_certificate_path: str | None = strawberry.field(
+        description="Where to download the local CA's root certificate (TLS `internal`)."
+    )
+
+
 @strawberry.type(name="SystemInfo")
 class SystemInfoType:
     version: str
@@ -40,6 +56,7 @@ class SystemInfoType:
     docker: DockerInfo
     git: GitInfo
     worker: WorkerInfo
+    gateway: GatewayInfo
 
     @classmethod
     def from_domain(cls, info: SystemInfo) -> SystemInfoType:
@@ -55,5 +72,15 @@ class SystemInfoType:
             git=GitInfo(version=info.git.version),
             worker=WorkerInfo(
                 concurrency=info.worker.concurrency, running_builds=info.worker.running_builds
+            ),
+            gateway=GatewayInfo(
+                mode=info.gateway.mode,
+                reachable=info.gateway.reachable,
+                detail=info.gateway.detail,
+                url=info.gateway.url,
+                tool_url_example=info.gateway.tool_url_example,
+                root_certificate_path=(
+                    ROOT_CERTIFICATE_PATH if info.gateway.serves_root_certificate else None
+                ),
             ),
         )

@@ -35,9 +35,6 @@ TOOL_SETTINGS = {
     "MACHETE_HEALTH_CHECK_TIMEOUT_SECONDS": "20",
     "MACHETE_HEALTH_CHECK_INTERVAL_SECONDS": "2",
     "MACHETE_CLONE_TIMEOUT_SECONDS": "20",
-    # Tool.url is the container's own loopback address (the tests open tools there) until the
-    # gateway serves tools; a test about the gateway's names starts its own server.
-    "MACHETE_GATEWAY": "off",
 }
 
 

@@ -113,7 +113,7 @@ async def threaded_server(
             data_dir=root / "data",
             database_url=database_url,
             secret_key=TEST_SECRET_KEY,
-            **settings,
+            **{"gateway": "off", **settings},
         )
     )
     server.start()

@@ -27,3 +27,11 @@ def test_a_trusted_proxy_without_forwarding_header_is_the_client() -> None:
 
 def test_an_untrusted_peer_cannot_forge_its_address() -> None:
     assert client_address(connection("127.0.0.3", "127.0.0.9"), PROXY) == "127.0.0.3"
+
+
+def test_behind_the_gateways_unix_socket_the_forwarded_address_is_the_client() -> None:
+    seen = HTTPConnection(
+        {"type": "http", "client": None, "headers": [(b"x-forwarded-for", b"127.0.0.7")]}
+    )
+    assert client_address(seen, frozenset({"unix"})) == "127.0.0.7"
+    assert client_address(seen, frozenset()) is None

@@ -462,11 +462,12 @@ class ToolWorld:
     def service_settings(self, limits: BuildLimits | None = None) -> ServiceSettings:
         return ServiceSettings(
             browser_binding_key=b"unit-test-binding-key",
+            tool_pass_key=b"unit-test-tool-pass-key",
+            addresses=self.addresses,
             tool_policy=self.policy,
             build_limits=limits or BuildLimits(),
             throttle=self.throttle,
             health_history_size=self.health_history_size,
-            addresses=self.addresses,
         )
 
     def catalog(self) -> ToolCatalog:

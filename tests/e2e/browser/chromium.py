@@ -2,7 +2,9 @@
 
 Playwright never downloads a browser here: it drives /usr/bin/chromium. The flags keep Chromium
 itself quiet (no background networking), and the resolver and proxy rules make every name but
-127.0.0.1 unreachable; on top of that each page counts and blocks any request to another origin.
+127.0.0.1, `localhost` and `*.localhost` (the gateway's names for the dashboard and tools, which
+Chromium resolves to loopback itself) unreachable; on top of that each page counts and blocks any
+request to another origin.
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ FLAGS = [
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost, "
+    "EXCLUDE *.localhost",
     "--proxy-server=http://127.0.0.1:9",
 ]
 

@@ -132,6 +132,14 @@ export const SystemInfoQuery = graphql(`
         concurrency
         runningBuilds
       }
+      gateway {
+        mode
+        reachable
+        detail
+        url
+        toolUrlExample
+        rootCertificatePath
+      }
     }
   }
 `);

@@ -2,7 +2,9 @@ import { useMemo } from "react";
 import { Provider } from "urql";
 import { createApiClient } from "../api/client";
 import { SignInPage } from "../pages/SignInPage";
+import { ToolSignInPage } from "../pages/ToolSignInPage";
 import { Shell } from "./Shell";
+import { toolReturnTo } from "./toolSignIn";
 import { useSessionStatus } from "./useSession";
 
 export function App() {
@@ -16,7 +18,9 @@ export function App() {
       </main>
     );
   }
-  if (status === "signed-out" || !client) return <SignInPage />;
+  const returnTo = toolReturnTo();
+  if (status === "signed-out" || !client) return <SignInPage returnTo={returnTo} />;
+  if (returnTo) return <ToolSignInPage returnTo={returnTo} />;
   return (
     <Provider value={client}>
       <Shell />

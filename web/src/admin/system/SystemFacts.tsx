@@ -9,7 +9,7 @@ function Unknown() {
 
 /** The platform, its database, Docker, git and the build worker: one card of facts each. */
 export function SystemFacts({ system }: { system: System }) {
-  const { database, docker, git, worker } = system;
+  const { database, docker, git, worker, gateway } = system;
   return (
     <div className="grid admin-system">
       <section className="card" aria-labelledby="admin-system-platform">
@@ -50,6 +50,41 @@ export function SystemFacts({ system }: { system: System }) {
         <dl className="facts">
           <dt>Version</dt>
           <dd>{git.version ?? <span className="muted">not found</span>}</dd>
+        </dl>
+      </section>
+      <section className="card" aria-labelledby="admin-system-gateway">
+        <h2 id="admin-system-gateway">Gateway</h2>
+        <dl className="facts">
+          <dt>Mode</dt>
+          <dd>{gateway.mode}</dd>
+          {gateway.mode !== "off" ? (
+            <>
+              <dt>Status</dt>
+              <dd>
+                <Reachable reachable={gateway.reachable} label="Gateway" />
+                {gateway.detail ? <span className="muted"> {gateway.detail}</span> : null}
+              </dd>
+              <dt>Dashboard</dt>
+              <dd>{gateway.url ?? <Unknown />}</dd>
+              <dt>Tools</dt>
+              <dd>{gateway.toolUrlExample ?? <Unknown />}</dd>
+            </>
+          ) : (
+            <>
+              <dt>Tools</dt>
+              <dd>on their own loopback ports</dd>
+            </>
+          )}
+          {gateway.rootCertificatePath ? (
+            <>
+              <dt>Local CA</dt>
+              <dd>
+                <a href={gateway.rootCertificatePath} download>
+                  Download the root certificate
+                </a>
+              </dd>
+            </>
+          ) : null}
         </dl>
       </section>
       <section className="card" aria-labelledby="admin-system-worker">

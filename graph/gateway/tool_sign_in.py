@@ -1,0 +1,78 @@
+"""Signing a browser in on a tool's host, from the dashboard where it is signed in already.
+
+1. The gateway sends a browser without a pass to `/_machete/sign-in?return_to=<tool URL>` on the
+   dashboard. The dashboard signs the user in (if need be), then `POST /_machete/tickets` with its
+   access token: the answer is the tool host's callback URL with a one-time ticket.
+2. `GET /_machete/callback?ticket=...` on the tool's host (the gateway routes `/_machete/` there to
+   MACHETE, never to the tool) spends the ticket for the host's pass cookie and redirects to the
+   page first asked for.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from domain.errors import DomainError, Unauthenticated
+from graph.gateway.auth_route import NO_STORE, PASS_COOKIE
+from graph.gateway.pages import page
+from graph.gateway.requests import bearer, public_host
+
+TICKETS_PATH = "/_machete/tickets"
+CALLBACK_PATH = "/_machete/callback"
+MAX_RETURN_TO = 4096
+
+router = APIRouter()
+
+
+def _refusal(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message}}, status_code=status, headers=NO_STORE
+    )
+
+
+@router.post(TICKETS_PATH, include_in_schema=False)
+async def ticket(request: Request) -> JSONResponse:
+    token = bearer(request)
+    if token is None:
+        return _refusal(401, "INVALID_TOKEN", "Send `Authorization: Bearer <access token>`.")
+    try:
+        body = await request.json()
+    except ValueError:
+        return _refusal(400, "INVALID_INPUT", 'The body must be JSON: {"returnTo": URL}.')
+    return_to = body.get("returnTo") if isinstance(body, dict) else None
+    if not isinstance(return_to, str) or not return_to or len(return_to) > MAX_RETURN_TO:
+        return _refusal(400, "INVALID_INPUT", "`returnTo` must be a tool's URL.")
+    services = request.app.state.application.services
+    try:
+        redirect, _host = await services.gate.ticket_for(token, return_to)
+    except Unauthenticated as error:
+        return _refusal(401, "INVALID_TOKEN", str(error))
+    except DomainError as error:
+        return _refusal(400, error.code.value, error.message)
+    return JSONResponse({"redirect": redirect}, headers=NO_STORE)
+
+
+@router.get(CALLBACK_PATH, include_in_schema=False)
+async def callback(request: Request, ticket: str = "") -> Response:
+    services = request.app.state.application.services
+    passes = services.gate.passes
+    found = passes.redeem(ticket, public_host(request)) if ticket else None
+    if found is None:
+        return page(
+            400,
+            "This sign-in link has expired",
+            "It was used already or is too old. Open the tool again to sign in.",
+            ("/", "Open the tool"),
+        )
+    response = RedirectResponse(found.path or "/", status_code=302, headers=NO_STORE)
+    response.set_cookie(
+        PASS_COOKIE,
+        passes.cookie(found),
+        max_age=int(passes.pass_ttl.total_seconds()),
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=services.routes.addresses.scheme == "https",
+    )
+    return response

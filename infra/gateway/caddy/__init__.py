@@ -1,0 +1,1 @@
+"""The gateway as Caddy: its JSON configuration, its admin API, and the process MACHETE runs."""
