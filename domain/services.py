@@ -45,6 +45,7 @@ from domain.ports import (
 from domain.system import SystemService, WorkerProbe
 from domain.tools.catalog import ToolCatalog
 from domain.tools.configuration import ToolConfiguration
+from domain.tools.exposure import ToolExposure
 from domain.tools.health_monitor import HealthMonitor
 from domain.tools.host_ports import HostPortReservations
 from domain.tools.installation import ToolInstaller
@@ -114,6 +115,7 @@ class Services:
     tools: ToolCatalog
     installer: ToolInstaller
     configuration: ToolConfiguration
+    exposure: ToolExposure
     lifecycle: ToolLifecycle
     build_requests: BuildRequests
     output: ToolOutput
@@ -160,6 +162,7 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
     builds = BuildCatalog(uow)
     tools = ToolCatalog(uow)
     authenticator = Authenticator(uow, a.access_tokens, clock)
+    routes = RouteSync(uow, a.gateway, s.addresses)
     return Services(
         users=UserService(uow, a.password_hasher, clock),
         sessions=SessionService(
@@ -196,6 +199,7 @@ def build_services(adapters: Adapters, settings: ServiceSettings) -> Services:
             clock,
         ),
         configuration=ToolConfiguration(uow, a.secret_cipher, clock),
+        exposure=ToolExposure(uow, routes, s.addresses, clock),
         lifecycle=ToolLifecycle(
             uow,
             a.container_engine,

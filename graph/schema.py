@@ -25,6 +25,7 @@ from graph.http_operations import SubscriptionsOverWebSocketOnly
 from graph.node_queries import NodeQueries
 from graph.operation import PerOperationState
 from graph.system.queries import SystemQueries
+from graph.tools.exposure_mutations import ToolExposureMutations
 from graph.tools.lifecycle_mutations import ToolLifecycleMutations
 from graph.tools.queries import ToolQueries
 from graph.tools.setup_mutations import ToolSetupMutations
@@ -42,7 +43,12 @@ class Query(UserQueries, ToolQueries, BuildQueries, NodeQueries, SystemQueries):
 
 @strawberry.type
 class Mutation(
-    AuthMutations, UserMutations, ToolSetupMutations, ToolLifecycleMutations, BuildMutations
+    AuthMutations,
+    UserMutations,
+    ToolSetupMutations,
+    ToolLifecycleMutations,
+    ToolExposureMutations,
+    BuildMutations,
 ):
     pass
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -37,7 +38,11 @@ class ToolRepository(Protocol):
         """Insert; a duplicate name or host port raises DomainError NAME_TAKEN / CONFLICT."""
         ...
 
-    async def save(self, tool: Tool) -> None: ...
+    async def save(self, tool: Tool) -> None:
+        """Store every change; a custom domain that another tool has (taken since the caller
+        looked) raises ValidationFailed NAME_TAKEN."""
+        ...
+
     async def delete(self, tool: Tool) -> None:
         """Remove the tool with its secrets, builds, log lines and health checks."""
         ...
@@ -64,6 +69,10 @@ class ToolRepository(Protocol):
 
     async def all(self) -> list[Tool]:
         """Every tool, by name (for the gateway's route table)."""
+        ...
+
+    async def domain_owners(self, domains: Collection[str]) -> dict[str, uuid.UUID]:
+        """Which tool has each of these custom domains (domains no tool has are left out)."""
         ...
 
 

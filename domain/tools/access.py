@@ -15,6 +15,11 @@ def require_operator(actor: User) -> None:
         raise Forbidden("Operating tools needs the MAINTAINER or ADMIN role.")
 
 
+def require_admin(actor: User) -> None:
+    if not actor.has_role(Role.ADMIN):
+        raise Forbidden("Only an admin can change a tool's custom domains.")
+
+
 def event(actor: User, action: str, tool: Tool, now: datetime, **detail: object) -> AuditEvent:
     return AuditEvent(
         action=action,

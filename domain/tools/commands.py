@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from domain.tools.access_level import DEFAULT_TOOL_ACCESS, ToolAccess
+
 
 @dataclass(frozen=True)
 class InstallTool:
@@ -15,6 +17,7 @@ class InstallTool:
     environment: dict[str, str] = field(default_factory=dict)
     secrets: dict[str, str] = field(default_factory=dict)
     idempotency_key: str | None = None
+    access: ToolAccess = DEFAULT_TOOL_ACCESS
 
 
 @dataclass(frozen=True)

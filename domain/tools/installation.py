@@ -118,6 +118,7 @@ class ToolInstaller:
                 environment=command.environment,
                 created_by_id=actor.id,
                 now=now,
+                access=command.access,
             )
             build = Build.queue(
                 tool.id,

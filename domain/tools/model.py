@@ -52,10 +52,14 @@ class Tool(Entity):
     manifest: dict[str, Any] | None = None
     environment: dict[str, str] = field(default_factory=dict)
     created_by_id: uuid.UUID | None = None
-    # Who may open it through the gateway, and the names it answers besides its own.
+    # Who may open it through the gateway, and the names it answers besides its own (its
+    # custom domains, normalized: lowercase, each once, sorted).
     access: ToolAccess = DEFAULT_TOOL_ACCESS
     domains: tuple[str, ...] = ()
     id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+    def __post_init__(self) -> None:
+        self.domains = tuple(sorted(set(self.domains)))
 
     @classmethod
     def install(
@@ -69,6 +73,7 @@ class Tool(Entity):
         environment: dict[str, str],
         created_by_id: uuid.UUID | None,
         now: datetime,
+        access: ToolAccess = DEFAULT_TOOL_ACCESS,
     ) -> Tool:
         """A newly installed tool: PENDING until its first build moves it."""
         tool = cls(
@@ -81,6 +86,7 @@ class Tool(Entity):
             updated_at=now,
             environment=dict(environment),
             created_by_id=created_by_id,
+            access=access,
         )
         tool._record(ToolChanged(tool.id))
         return tool
@@ -138,6 +144,18 @@ class Tool(Entity):
 
     def set_environment(self, environment: dict[str, str], now: datetime) -> None:
         self.environment = dict(environment)
+        self.touch(now)
+
+    # --- who reaches it, and on which names -------------------------------------------------
+
+    def open_to(self, access: ToolAccess, now: datetime) -> None:
+        """From now on the gateway lets in whoever this level admits."""
+        self.access = access
+        self.touch(now)
+
+    def answer_on(self, domains: tuple[str, ...], now: datetime) -> None:
+        """Its custom domains from now on (already validated: `domain/tools/custom_domains.py`)."""
+        self.domains = tuple(sorted(set(domains)))
         self.touch(now)
 
     # --- what should run --------------------------------------------------------------------

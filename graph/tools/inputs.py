@@ -3,7 +3,7 @@ from __future__ import annotations
 import strawberry
 
 from domain.ports import ToolFilter as DomainToolFilter
-from graph.tools.types import ToolStatus
+from graph.tools.types import ToolAccess, ToolStatus
 
 
 @strawberry.input
@@ -49,6 +49,9 @@ class InstallToolInput:
     secrets: list[SecretInput] = strawberry.field(default_factory=list)
     idempotency_key: str | None = strawberry.field(
         default=None, description="Retrying with the same key returns the first result."
+    )
+    tool_access: ToolAccess = strawberry.field(
+        default=ToolAccess.VIEWER, description="Who may open the tool through the gateway."
     )
 
 
@@ -103,3 +106,18 @@ class SetToolSecretInput:
 class DeleteToolSecretInput:
     id: strawberry.ID
     name: str
+
+
+@strawberry.input
+class SetToolAccessInput:
+    id: strawberry.ID
+    tool_access: ToolAccess
+
+
+@strawberry.input
+class SetToolDomainsInput:
+    id: strawberry.ID
+    domains: list[str] = strawberry.field(
+        description="Every custom domain the tool should answer on (host names such as "
+        "`tools.example.com`); replaces the ones it has, an empty list removes them all."
+    )

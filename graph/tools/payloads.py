@@ -78,6 +78,16 @@ class DeleteToolSecretPayload(ToolPayload):
     pass
 
 
+@strawberry.type
+class SetToolAccessPayload(ToolPayload):
+    pass
+
+
+@strawberry.type
+class SetToolDomainsPayload(ToolPayload):
+    pass
+
+
 @strawberry.type(description="What installing this source would do; nothing was created.")
 class ManifestPlanType:
     name: str

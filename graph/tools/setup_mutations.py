@@ -46,6 +46,7 @@ class ToolSetupMutations:
             environment=pairs(input.environment),
             secrets=pairs(input.secrets),
             idempotency_key=input.idempotency_key,
+            access=input.tool_access,
         )
 
         async def work() -> tuple[Tool, Build]:

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from domain.paging import PageKey
 from domain.ports import BuildFilter
+from domain.tools.access_level import ToolAccess as DomainToolAccess
 from domain.tools.health import HealthCheck
 from domain.tools.model import Tool
 from domain.tools.status import DesiredState as DomainDesiredState
@@ -26,6 +27,13 @@ ToolStatus = DomainToolStatus
 strawberry.enum(ToolStatus, name="ToolStatus")
 DesiredState = DomainDesiredState
 strawberry.enum(DesiredState, name="DesiredState")
+ToolAccess = DomainToolAccess
+strawberry.enum(
+    ToolAccess,
+    name="ToolAccess",
+    description="Who may open a tool through the gateway: PUBLIC needs no sign-in; VIEWER, "
+    "MAINTAINER and ADMIN need a signed-in user with at least that role.",
+)
 MAX_HEALTH_CHECKS = 100
 
 
@@ -72,7 +80,12 @@ class ToolType(Node):
     status: ToolStatus
     desired_state: DesiredState
     host_port: int
-    url: str = strawberry.field(description="Where the tool answers (loopback).")
+    tool_access: ToolAccess = strawberry.field(
+        description="Who may open the tool through the gateway (checked on every request)."
+    )
+    domains: list[str] = strawberry.field(
+        description="Custom domains the tool answers on besides its own name (set by admins)."
+    )
     commit_sha: str | None
     icon: str | None = strawberry.field(description="The manifest's `ui.icon` (a few characters).")
     color: str | None = strawberry.field(
@@ -82,8 +95,16 @@ class ToolType(Node):
     created_at: datetime
     updated_at: datetime
     key: strawberry.Private[uuid.UUID]
+    entity: strawberry.Private[Tool]
     current_build_key: strawberry.Private[uuid.UUID | None]
     variables: strawberry.Private[dict[str, str]]
+
+    @strawberry.field(
+        description="Where users open the tool: `<scheme>://<name>.<base domain>[:<port>]/` "
+        "through the gateway, or the container's own loopback address when the gateway is off."
+    )
+    def url(self, info: Info[GraphQLContext, None]) -> str:
+        return info.context.services.routes.addresses.tool_url(self.entity)
 
     @strawberry.field(description="The build whose image the tool runs.")
     async def current_build(self, info: Info[GraphQLContext, None]) -> BuildType | None:
@@ -128,6 +149,7 @@ class ToolType(Node):
         return cls(
             id=to_global_id("Tool", tool.id),
             key=tool.id,
+            entity=tool,
             name=tool.name,
             description=tool.description,
             category=tool.category,
@@ -137,7 +159,8 @@ class ToolType(Node):
             status=tool.status,
             desired_state=tool.desired_state,
             host_port=tool.host_port,
-            url=tool.url,
+            tool_access=tool.access,
+            domains=list(tool.domains),
             commit_sha=tool.commit_sha,
             icon=tool.icon,
             color=tool.color,

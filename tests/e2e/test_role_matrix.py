@@ -174,8 +174,14 @@ TOOL_CASES: dict[str, tuple[str, Case, dict[str, str]]] = {
             ("setToolEnvironment", ", environment: []"),
             ("setToolSecret", ', name: "TOKEN", value: "x"'),
             ("deleteToolSecret", ', name: "TOKEN"'),
+            ("setToolAccess", ", toolAccess: PUBLIC"),
         ]
     },
+    "setToolDomains": (
+        "setToolDomains",
+        tool_operation("setToolDomains", ON_MISSING_TOOL + ', domains: ["a.example.com"]'),
+        {"ADMIN": "errors:NOT_FOUND", "MAINTAINER": FORBID, "VIEWER": FORBID, "ANONYMOUS": UNAUTH},
+    ),
     "cancelBuild": (
         "cancelBuild",
         tool_operation("cancelBuild", f'id: "{MISSING_BUILD_ID}"', "build { id }"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -13,6 +13,7 @@ from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.paging import Page
 from domain.pending_events import PendingEvents
 from domain.ports import BuildFilter, ToolFilter
+from domain.tools.custom_domains import domains_taken
 from domain.tools.health import HealthCheck
 from domain.tools.host_ports import HostPortTaken
 from domain.tools.model import Tool
@@ -43,6 +44,7 @@ class FakeToolRepository:
                 raise ValidationFailed([taken])
             if other.host_port == tool.host_port:
                 raise HostPortTaken("The allocated host port was taken; retry.")
+        self._refuse_taken_domains(tool)
         self._events.collect(tool)
         self._rows.put(tool.id, tool)
 
@@ -51,8 +53,15 @@ class FakeToolRepository:
             raise LookupError(f"tool {tool.id} is not stored")
         if any(o.host_port == tool.host_port and o.id != tool.id for o in self._rows.rows()):
             raise HostPortTaken("The allocated host port was taken; retry.")
+        self._refuse_taken_domains(tool)
         self._events.collect(tool)
         self._rows.put(tool.id, tool)
+
+    def _refuse_taken_domains(self, tool: Tool) -> None:
+        """Like the unique `tool_domains.domain` column."""
+        others = {d for other in self._rows.rows() if other.id != tool.id for d in other.domains}
+        if others.intersection(tool.domains):
+            raise ValidationFailed([domains_taken()])
 
     async def delete(self, tool: Tool) -> None:
         self._events.collect(tool)
@@ -99,6 +108,14 @@ class FakeToolRepository:
 
     async def all(self) -> list[Tool]:
         return sorted(self._rows.rows(), key=lambda tool: tool.name)
+
+    async def domain_owners(self, domains: Collection[str]) -> dict[str, uuid.UUID]:
+        return {
+            domain: tool.id
+            for tool in self._rows.rows()
+            for domain in tool.domains
+            if domain in domains
+        }
 
 
 def matches(tool: Tool, search: str) -> bool:

@@ -6,6 +6,7 @@ import pytest
 
 from domain.builds.model import BuildStatus, BuildTrigger
 from domain.errors import ErrorCode, Forbidden, ValidationFailed
+from domain.tools.access_level import ToolAccess
 from domain.tools.commands import InstallTool
 from domain.tools.installation import ToolInstaller
 from domain.tools.secrets import REPO_URL_SECRET
@@ -31,6 +32,16 @@ async def test_a_viewer_may_not_install_a_tool(world: ToolWorld, tools: ToolInst
     with pytest.raises(Forbidden):
         await tools.install_tool(a_user(Role.VIEWER, "vera"), InstallTool(REPO))
     assert (world.store.tools, world.store.builds, world.signals.queued) == ({}, {}, [])
+
+
+async def test_a_tool_is_installed_open_to_viewers_unless_another_level_is_asked(
+    world: ToolWorld, tools: ToolInstaller
+) -> None:
+    default, _ = await tools.install_tool(MAINTAINER, InstallTool(REPO, name="default"))
+    command = InstallTool(REPO, name="guarded", access=ToolAccess.MAINTAINER)
+    guarded, _ = await tools.install_tool(MAINTAINER, command)
+    assert world.tool(default.id).access is ToolAccess.VIEWER
+    assert world.tool(guarded.id).access is ToolAccess.MAINTAINER
 
 
 async def test_every_invalid_input_is_reported_at_once(

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection
 
 from sqlalchemy import delete, func, or_, select, tuple_
 from sqlalchemy.exc import IntegrityError
@@ -10,11 +11,12 @@ from domain.errors import DomainError, ErrorCode, ValidationFailed
 from domain.paging import Page
 from domain.pending_events import PendingEvents
 from domain.ports import ToolFilter
+from domain.tools.custom_domains import domains_taken
 from domain.tools.host_ports import HostPortTaken
 from domain.tools.model import Tool
 from domain.tools.secrets import ToolSecret
 from domain.tools.status import DesiredState
-from infra.db.rows import ToolRow, ToolSecretRow
+from infra.db.rows import ToolDomainRow, ToolRow, ToolSecretRow
 
 
 class SqlAlchemyToolRepository:
@@ -38,7 +40,8 @@ class SqlAlchemyToolRepository:
         try:
             await self._session.flush()
         except IntegrityError as error:
-            raise duplicate_tool(error) from None  # a switch moving onto a port just taken
+            # A switch moving onto a port just taken, or a domain another tool took.
+            raise duplicate_tool(error) from None
         self._events.collect(tool)
 
     async def delete(self, tool: Tool) -> None:
@@ -106,6 +109,12 @@ class SqlAlchemyToolRepository:
         query = select(ToolRow).order_by(ToolRow.name)
         return [row.to_domain() for row in await self._session.scalars(query)]
 
+    async def domain_owners(self, domains: Collection[str]) -> dict[str, uuid.UUID]:
+        if not domains:
+            return {}
+        query = select(ToolDomainRow).where(ToolDomainRow.domain.in_(list(domains)))
+        return {row.domain: row.tool_id for row in await self._session.scalars(query)}
+
 
 class SqlAlchemyToolSecretRepository:
     def __init__(self, session: AsyncSession) -> None:
@@ -142,8 +151,11 @@ def escape_like(text: str) -> str:
 
 
 def duplicate_tool(error: IntegrityError) -> DomainError:
-    if "host_port" in str(error.orig).lower():
+    detail = str(error.orig).lower()
+    if "host_port" in detail:
         return HostPortTaken("The allocated host port was taken; retry.")
+    if "tool_domains" in detail:
+        return ValidationFailed([domains_taken()])
     return ValidationFailed(
         [DomainError("A tool with this name exists.", code=ErrorCode.NAME_TAKEN, field=("name",))]
     )

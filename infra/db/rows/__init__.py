@@ -5,7 +5,7 @@ from infra.db.rows.base import Base
 from infra.db.rows.builds import BuildLogLineRow, BuildRow
 from infra.db.rows.health import HealthCheckRow
 from infra.db.rows.tokens import ApiTokenRow, RefreshTokenRow, TokenFamilyRow
-from infra.db.rows.tools import ToolRow, ToolSecretRow
+from infra.db.rows.tools import ToolDomainRow, ToolRow, ToolSecretRow
 from infra.db.rows.users import UserRow
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "HealthCheckRow",
     "RefreshTokenRow",
     "TokenFamilyRow",
+    "ToolDomainRow",
     "ToolRow",
     "ToolSecretRow",
     "UserRow",

@@ -5,8 +5,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, LargeBinary, String, Text, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from domain.tools.access_level import DEFAULT_TOOL_ACCESS, ToolAccess
+from domain.tools.custom_domains import MAX_DOMAIN_LENGTH
 from domain.tools.model import Tool
 from domain.tools.secrets import ToolSecret
 from domain.tools.status import DesiredState, ToolStatus
@@ -39,6 +41,15 @@ class ToolRow(Base):
     )
     created_at: Mapped[datetime] = mapped_column(UtcDateTime)
     updated_at: Mapped[datetime] = mapped_column(UtcDateTime)
+    # Who may open it through the gateway (a ToolAccess).
+    access: Mapped[str] = mapped_column(String(16), server_default=DEFAULT_TOOL_ACCESS.value)
+    # Loaded with every tool read (one more statement per query, whatever the number of rows).
+    domain_rows: Mapped[list[ToolDomainRow]] = relationship(
+        lazy="selectin",
+        order_by="ToolDomainRow.domain",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     __table_args__ = (Index("ix_tools_created_at_id", "created_at", "id"),)
 
@@ -65,6 +76,16 @@ class ToolRow(Base):
         self.created_by_id = tool.created_by_id
         self.created_at = tool.created_at
         self.updated_at = tool.updated_at
+        self.access = tool.access.value
+        self._keep_domains(tool.domains)
+
+    def _keep_domains(self, domains: tuple[str, ...]) -> None:
+        # Rows of domains the tool keeps stay as they are: only what changed is written.
+        kept = [row for row in self.domain_rows if row.domain in domains]
+        stored = {row.domain for row in kept}
+        added = [ToolDomainRow(domain=domain) for domain in domains if domain not in stored]
+        if len(kept) != len(self.domain_rows) or added:
+            self.domain_rows = kept + added
 
     def to_domain(self) -> Tool:
         return Tool(
@@ -85,7 +106,20 @@ class ToolRow(Base):
             created_by_id=self.created_by_id,
             created_at=self.created_at,
             updated_at=self.updated_at,
+            access=ToolAccess(self.access),
+            domains=tuple(row.domain for row in self.domain_rows),
         )
+
+
+class ToolDomainRow(Base):
+    """A custom domain of a tool: the key, so that no two tools ever answer on one name."""
+
+    __tablename__ = "tool_domains"
+
+    domain: Mapped[str] = mapped_column(String(MAX_DOMAIN_LENGTH), primary_key=True)
+    tool_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("tools.id", ondelete="CASCADE"), index=True
+    )
 
 
 class ToolSecretRow(Base):

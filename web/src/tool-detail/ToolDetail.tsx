@@ -3,7 +3,7 @@
 import { useCallback } from "react";
 import { useQuery } from "urql";
 import { Link, useLocation } from "wouter";
-import { canOperate, useViewer } from "../app/viewer";
+import { canOperate, isAdmin, useViewer } from "../app/viewer";
 import type { ToolDetailToolFragment } from "../gql/graphql";
 import { BuildHistory } from "./BuildHistory";
 import { BuildSummary } from "./BuildSummary";
@@ -12,6 +12,7 @@ import { ToolDetailQuery } from "./documents";
 import { EnvironmentSection } from "./EnvironmentSection";
 import { HealthHistory } from "./HealthHistory";
 import { SecretsSection } from "./SecretsSection";
+import { SharingSection } from "./SharingSection";
 import { ToolActions } from "./ToolActions";
 import { ToolFacts } from "./ToolFacts";
 import { ToolHeader } from "./ToolHeader";
@@ -74,6 +75,7 @@ function LiveToolDetail({ tool }: { tool: ToolDetailToolFragment }) {
         </div>
         <div className="detail-column">
           <ToolFacts tool={tool} />
+          <SharingSection tool={tool} canSetAccess={operator} canSetDomains={isAdmin(viewer)} />
         </div>
       </div>
       <BuildHistory toolId={tool.id} currentBuildId={tool.currentBuild?.id ?? null} refreshKey={buildsKey} />

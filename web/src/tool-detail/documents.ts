@@ -40,6 +40,8 @@ export const ToolDetailToolFields = graphql(`
     status
     desiredState
     url
+    toolAccess
+    domains
     repoUrl
     ref
     subdir
@@ -209,6 +211,24 @@ export const ToolDetailDeleteSecretMutation = graphql(`
   mutation ToolDetailDeleteSecret($id: ID!, $name: String!) {
     deleteToolSecret(input: { id: $id, name: $name }) {
       tool { id secrets { name isSet } }
+      errors { code message field }
+    }
+  }
+`);
+
+export const ToolDetailSetAccessMutation = graphql(`
+  mutation ToolDetailSetAccess($id: ID!, $toolAccess: ToolAccess!) {
+    setToolAccess(input: { id: $id, toolAccess: $toolAccess }) {
+      tool { id updatedAt toolAccess }
+      errors { code message field }
+    }
+  }
+`);
+
+export const ToolDetailSetDomainsMutation = graphql(`
+  mutation ToolDetailSetDomains($id: ID!, $domains: [String!]!) {
+    setToolDomains(input: { id: $id, domains: $domains }) {
+      tool { id updatedAt domains }
       errors { code message field }
     }
   }
