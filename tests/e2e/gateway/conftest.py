@@ -3,6 +3,7 @@ gateway's end-to-end tests; its Caddy is stopped (by its pid file) when the modu
 
 from __future__ import annotations
 
+import random
 import shutil
 import tempfile
 from collections.abc import AsyncIterator
@@ -52,7 +53,8 @@ class GatewayServer:
         return f"http://{tool}.localhost:{self.port}{path}"
 
     def client(self, **options: Any) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.port}", timeout=30, **options)
+        options.setdefault("timeout", 30)
+        return httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.port}", **options)
 
     def start(self) -> RunningServer:
         self.server = start_server(self.env, self.log_path, self.port)
@@ -90,6 +92,9 @@ async def gateway_server(root: Path, **env: str) -> AsyncIterator[GatewayServer]
     database_url = await new_database_url(root, "machete_gw")
     # Unix sockets need a short path: not under pytest's deep temporary directories.
     run_dir = Path(tempfile.mkdtemp(prefix="mgw", dir="/tmp"))
+    # A port range of its own, so that tools of other servers on this host (another test run)
+    # never take the ports this one allocated before its containers start.
+    ports_from = 20000 + random.randrange(50) * 200
     settings = {
         "MACHETE_SECRET_KEY": TEST_SECRET_KEY,
         **TOOL_SETTINGS,
@@ -98,6 +103,8 @@ async def gateway_server(root: Path, **env: str) -> AsyncIterator[GatewayServer]
         "MACHETE_ADMIN_USERNAME": ADMIN_USERNAME,
         "MACHETE_ADMIN_PASSWORD": ADMIN_PASSWORD,
         "MACHETE_ALLOW_LOCAL_REPOS": "true",
+        "MACHETE_TOOL_PORT_RANGE_START": str(ports_from),
+        "MACHETE_TOOL_PORT_RANGE_END": str(ports_from + 199),
         **env,
     }
     gateway = GatewayServer(
