@@ -44,20 +44,24 @@ class GatewayServer:
 
     @property
     def graphql_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/graphql"
+        return f"{self.scheme}://127.0.0.1:{self.port}/graphql"
 
     def host(self, tool: str | None = None) -> str:
         return f"{tool}.localhost:{self.port}" if tool else f"localhost:{self.port}"
 
     def tool_url(self, tool: str, path: str = "/") -> str:
-        return f"http://{tool}.localhost:{self.port}{path}"
+        return f"{self.scheme}://{tool}.localhost:{self.port}{path}"
 
     def client(self, **options: Any) -> httpx.AsyncClient:
         options.setdefault("timeout", 30)
-        return httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.port}", **options)
+        return httpx.AsyncClient(base_url=f"{self.scheme}://127.0.0.1:{self.port}", **options)
+
+    @property
+    def scheme(self) -> str:
+        return "http" if self.env.get("MACHETE_TLS", "off") == "off" else "https"
 
     def start(self) -> RunningServer:
-        self.server = start_server(self.env, self.log_path, self.port)
+        self.server = start_server(self.env, self.log_path, self.port, self.scheme)
         return self.server
 
     def stop(self) -> None:
