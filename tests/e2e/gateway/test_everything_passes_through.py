@@ -3,7 +3,6 @@ real client address; and what a tool cannot reach: the gateway's admin API."""
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import subprocess
