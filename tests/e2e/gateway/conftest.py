@@ -76,6 +76,7 @@ class GatewayServer:
             run_dir=self.run_dir,
             gateway="embedded",
             port=self.port,
+            tls=self.env.get("MACHETE_TLS", "off"),
         )
 
     def caddy_pid(self) -> int | None:
