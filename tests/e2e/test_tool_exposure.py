@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, running_server, sign_in
+from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
+from tests.e2e.gateway.conftest import gateway_server
 from tests.e2e.server import GraphQLClient, error_codes
 from tests.e2e.tools import ERRORS, ToolsApi, unique_name
 from tests.fixtures.repos import make_tool_repo
@@ -132,14 +133,9 @@ async def test_through_the_gateway_a_tool_answers_on_its_name_and_its_custom_dom
     cleanup_tools.append(name)
     repo = make_tool_repo(tmp_path / "repo", name=name)
     (tmp_path / "server").mkdir()
-    async with running_server(
-        tmp_path / "server",
-        MACHETE_GATEWAY="embedded",
-        MACHETE_BASE_DOMAIN="tools.test",
-        MACHETE_ADMIN_USERNAME=ADMIN_USERNAME,
-        MACHETE_ADMIN_PASSWORD=ADMIN_PASSWORD,
-        MACHETE_ALLOW_LOCAL_REPOS="true",
-    ) as server:
+    # A gateway server of its own (its Caddy is stopped afterwards), with another base domain.
+    async with gateway_server(tmp_path / "server", MACHETE_BASE_DOMAIN="tools.test") as gateway:
+        server = gateway.running
         client = GraphQLClient(server.graphql_url)
         try:
             token = (await sign_in(client, ADMIN_USERNAME, ADMIN_PASSWORD))["accessToken"]
