@@ -147,3 +147,31 @@ async def test_a_broken_update_leaves_the_old_version_serving(
     assert after["status"] == "RUNNING"
     assert after["currentBuild"]["id"] == before["currentBuild"]["id"]
     assert await served_content(gateway, world, name) == "one"
+
+
+async def test_a_request_in_flight_when_the_route_switches_finishes_on_the_old_container(
+    gateway: GatewayServer, world: GatewayWorld, echo: SwitchedTool
+) -> None:
+    name = echo.tool["name"]
+    assert await served_content(gateway, world, name) == "one"
+    echo.repo.commit({"www/index.html": "three\n", "www/health": '{"status":"healthy"}\n'})
+
+    async def slow() -> tuple[int, dict]:
+        async with gateway.client(timeout=60) as client:
+            response = await client.get(
+                "/cgi-bin/slow?seconds=8", headers={"Host": gateway.host(name), **token(world)}
+            )
+        return response.status_code, response.json()
+
+    in_flight = asyncio.create_task(slow())
+    await asyncio.sleep(0.5)
+    payload = await world.admin.mutate("updateTool", "UpdateToolInput", id=echo.tool["id"])
+    deadline = asyncio.get_running_loop().time() + 60
+    while await served_content(gateway, world, name) != "three":
+        assert asyncio.get_running_loop().time() < deadline, "the route never switched"
+        await asyncio.sleep(0.1)
+    # New requests go to the new container while the old one still finishes its request.
+    assert not in_flight.done()
+    assert await in_flight == (200, {"slept": 8, "content": "one"})
+    build = await build_of(world, payload)
+    assert build["status"] == "SUCCEEDED", await world.admin.log_text(build["id"])
