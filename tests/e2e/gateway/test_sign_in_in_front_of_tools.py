@@ -5,6 +5,7 @@ forge."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -13,7 +14,7 @@ import pytest
 
 from tests.e2e.gateway.conftest import GatewayServer
 from tests.e2e.gateway.world import GatewayWorld
-from tests.e2e.server import GraphQLClient
+from tests.e2e.server import GraphQLClient, machete_command
 from tests.e2e.tools import DockerView, unique_name
 from tests.fixtures.echo_tools import make_echo_tool_repo
 
@@ -217,3 +218,12 @@ async def test_the_dashboard_and_api_answer_on_the_base_domain_and_the_listen_ad
                 "/graphql", json={"query": "{ __typename }"}, headers={"Host": host}
             )
             assert api.json() == {"data": {"__typename": "Query"}}
+
+
+def test_machete_ready_asks_the_api_on_its_socket_behind_the_gateway(
+    gateway: GatewayServer,
+) -> None:
+    result = subprocess.run(
+        machete_command("ready"), env=gateway.env, capture_output=True, text=True, timeout=30
+    )
+    assert (result.returncode, result.stderr.strip()) == (0, "ready")
