@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
-from tests.e2e.gateway.conftest import gateway_server
+from tests.e2e.gateway.servers import gateway_server
 from tests.e2e.server import GraphQLClient, error_codes
 from tests.e2e.tools import ERRORS, ToolsApi, unique_name
 from tests.fixtures.repos import make_tool_repo

@@ -12,10 +12,9 @@ import docker
 import pytest
 import websockets
 
-from tests.e2e.gateway.conftest import GatewayServer
+from tests.e2e.gateway.servers import GatewayServer
 from tests.e2e.gateway.world import GatewayWorld
-from tests.e2e.server import GraphQLClient
-from tests.e2e.tools import DockerView, unique_name
+from tests.e2e.tools import unique_name
 from tests.fixtures.echo_tools import (
     large_body,
     make_echo_tool_repo,
@@ -23,13 +22,6 @@ from tests.fixtures.echo_tools import (
 )
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.docker]
-
-
-@pytest.fixture(scope="module")
-async def world(gateway: GatewayServer) -> AsyncIterator[GatewayWorld]:
-    client = GraphQLClient(gateway.graphql_url)
-    yield await GatewayWorld.create(gateway, client)
-    await client.close()
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +37,6 @@ async def tools(
         "websocket": await world.install_running(sockets.url, ws_name),
     }
     yield installed
-    view = DockerView()
-    for tool in installed.values():
-        view.remove_everything_of(tool["name"])
-    view.client.close()
 
 
 def auth(world: GatewayWorld) -> dict[str, str]:

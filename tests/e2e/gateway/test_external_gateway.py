@@ -16,10 +16,9 @@ import httpx
 import pytest
 
 from infra.gateway.factory import caddy_binary
-from tests.e2e.gateway.conftest import GatewayServer, gateway_server
+from tests.e2e.gateway.servers import GatewayServer, gateway_server
 from tests.e2e.gateway.world import GatewayWorld
-from tests.e2e.server import GraphQLClient
-from tests.e2e.tools import DockerView, unique_name
+from tests.e2e.tools import unique_name
 from tests.fixtures.echo_tools import make_echo_tool_repo
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.docker]
@@ -72,13 +71,6 @@ async def gateway(
         yield running
 
 
-@pytest.fixture(scope="module")
-async def world(gateway: GatewayServer) -> AsyncIterator[GatewayWorld]:
-    client = GraphQLClient(gateway.graphql_url)
-    yield await GatewayWorld.create(gateway, client)
-    await client.close()
-
-
 async def test_the_operators_caddy_serves_machete_and_its_tools(
     gateway: GatewayServer, world: GatewayWorld, tmp_path: Path
 ) -> None:
@@ -91,19 +83,14 @@ async def test_the_operators_caddy_serves_machete_and_its_tools(
     }
     name = unique_name("outside")
     repo = make_echo_tool_repo(tmp_path / name, name=name, content="served by the operator")
-    try:
-        await world.install_running(repo.url, name)
-        token = {"Authorization": f"Bearer {world.members['VIEWER'].api_token}"}
-        async with gateway.client() as client:
-            for _ in range(50):
-                response = await client.get("/", headers={"Host": gateway.host(name), **token})
-                if response.status_code == 200:
-                    break
-                await asyncio.sleep(0.1)
-    finally:
-        view = DockerView()
-        view.remove_everything_of(name)
-        view.client.close()
+    await world.install_running(repo.url, name)
+    token = {"Authorization": f"Bearer {world.members['VIEWER'].api_token}"}
+    async with gateway.client() as client:
+        for _ in range(50):
+            response = await client.get("/", headers={"Host": gateway.host(name), **token})
+            if response.status_code == 200:
+                break
+            await asyncio.sleep(0.1)
     assert response.text.strip() == "served by the operator"
 
 

@@ -12,11 +12,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from tests.e2e.gateway.conftest import GatewayServer, gateway_server
+from tests.e2e.gateway.servers import GatewayServer, gateway_server
 from tests.e2e.gateway.traffic import steady_traffic
 from tests.e2e.gateway.world import GatewayWorld
-from tests.e2e.server import GraphQLClient
-from tests.e2e.tools import DockerView, unique_name
+from tests.e2e.tools import unique_name
 from tests.fixtures.echo_tools import make_echo_tool_repo
 
 pytestmark = [pytest.mark.timeout(600), pytest.mark.docker]
@@ -27,13 +26,6 @@ async def gateway(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Gat
     # This module stops and starts MACHETE and Caddy: a server of its own.
     async with gateway_server(tmp_path_factory.mktemp("recovery")) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-async def world(gateway: GatewayServer) -> AsyncIterator[GatewayWorld]:
-    client = GraphQLClient(gateway.graphql_url)
-    yield await GatewayWorld.create(gateway, client)
-    await client.close()
 
 
 @pytest.fixture(scope="module")
@@ -49,10 +41,6 @@ async def tools(
         installed[access] = await world.install_running(repo.url, name)
     await world.set_access(installed["PUBLIC"]["id"], "PUBLIC")
     yield installed
-    view = DockerView()
-    for tool in installed.values():
-        view.remove_everything_of(tool["name"])
-    view.client.close()
 
 
 def auth(world: GatewayWorld) -> dict[str, str]:

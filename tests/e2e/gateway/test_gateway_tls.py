@@ -11,10 +11,10 @@ import pytest
 
 from infra.gateway.caddy.gateway import CaddyGateway
 from infra.gateway.factory import build_gateway
-from tests.e2e.gateway.conftest import GatewayServer, gateway_server
+from tests.e2e.gateway.servers import GatewayServer, gateway_server
 from tests.e2e.gateway.world import GatewayWorld
 from tests.e2e.server import GraphQLClient
-from tests.e2e.tools import DockerView, unique_name
+from tests.e2e.tools import unique_name
 from tests.fixtures.echo_tools import make_echo_tool_repo
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.docker]
@@ -55,20 +55,19 @@ def trusting(local_root: str) -> ssl.SSLContext:
 @pytest.fixture(scope="module")
 async def world(gateway: GatewayServer, trusting: ssl.SSLContext) -> AsyncIterator[GatewayWorld]:
     client = TrustingGraphQLClient(gateway.graphql_url, trusting)
-    yield await GatewayWorld.create(gateway, client)
-    await client.close()
+    built = await GatewayWorld.create(gateway, client)
+    try:
+        yield built
+    finally:
+        built.remove_installed()
+        await client.close()
 
 
 @pytest.fixture(scope="module")
-async def tool(
-    world: GatewayWorld, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[dict]:
+async def tool(world: GatewayWorld, tmp_path_factory: pytest.TempPathFactory) -> dict:
     name = unique_name("secure")
     repo = make_echo_tool_repo(tmp_path_factory.mktemp("secure"), name=name, content="secure")
-    yield await world.install_running(repo.url, name)
-    view = DockerView()
-    view.remove_everything_of(name)
-    view.client.close()
+    return await world.install_running(repo.url, name)
 
 
 async def test_the_dashboard_offers_the_local_cas_root_for_download(

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.e2e.gateway.conftest import GatewayServer
+from tests.e2e.gateway.servers import GatewayServer
 from tests.e2e.gateway.traffic import steady_traffic
 from tests.e2e.gateway.world import GatewayWorld
-from tests.e2e.server import GraphQLClient
-from tests.e2e.tools import DockerView, unique_name
+from tests.e2e.tools import unique_name
 from tests.fixtures.echo_tools import make_echo_tool_repo
 from tests.fixtures.repos import ToolRepo
 
@@ -35,13 +34,6 @@ class SwitchedTool:
 
 
 @pytest.fixture(scope="module")
-async def world(gateway: GatewayServer) -> AsyncIterator[GatewayWorld]:
-    client = GraphQLClient(gateway.graphql_url)
-    yield await GatewayWorld.create(gateway, client)
-    await client.close()
-
-
-@pytest.fixture(scope="module")
 async def echo(
     world: GatewayWorld, tmp_path_factory: pytest.TempPathFactory
 ) -> AsyncIterator[SwitchedTool]:
@@ -49,9 +41,6 @@ async def echo(
     repo = make_echo_tool_repo(tmp_path_factory.mktemp("switch"), name=name, content="one")
     tool = await world.install_running(repo.url, name)
     yield SwitchedTool(tool, repo, tool["currentBuild"]["id"])
-    view = DockerView()
-    view.remove_everything_of(name)
-    view.client.close()
 
 
 def token(world: GatewayWorld) -> dict[str, str]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tests.e2e.gateway.conftest import GatewayServer
+from tests.e2e.gateway.servers import GatewayServer
 
 
 @dataclass(frozen=True)
