@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from playwright.async_api import Page, Request, Route, WebSocket
+from playwright.async_api import BrowserContext, Page, Request, Route, WebSocket
 
 from tests.e2e.browser.chromium import ARTIFACTS, AXE_SCRIPT
 
@@ -45,6 +45,40 @@ class Traffic:
     def socket_opened(self, socket: WebSocket) -> None:
         if not self.is_own(socket.url.replace("ws", "http", 1)):
             self.foreign.append(socket.url)
+
+
+@dataclass
+class GatewayTraffic(Traffic):
+    """Every request a browser context tried to make anywhere but the gateway: its port on the
+    loopback names (127.0.0.1, `localhost` for the dashboard, `<tool>.localhost` for tools).
+
+    Routes see only the first request of a redirect chain, so the later hops are counted from
+    the context's requests (they cannot leave loopback anyway: see chromium.py's flags)."""
+
+    def is_own(self, url: str) -> bool:
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob", "about"):
+            return True
+        host = parts.hostname or ""
+        loopback = host in ("127.0.0.1", "localhost") or host.endswith(".localhost")
+        return loopback and parts.port == urlsplit(self.origin).port
+
+    def requested(self, request: Request) -> None:
+        if request.redirected_from is not None and not self.is_own(request.url):
+            self.foreign.append(request.url)
+
+
+async def watch_context(context: BrowserContext, traffic: GatewayTraffic) -> None:
+    """`watch` for every page of a context, popups (a link's new tab) included."""
+    await context.route("**/*", traffic.route)
+    context.on("request", traffic.requested)
+    context.on("page", lambda page: page.on("websocket", traffic.socket_opened))
+    context.on(
+        "console",
+        lambda message: (
+            traffic.console_errors.append(message.text) if message.type == "error" else None
+        ),
+    )
 
 
 async def watch(page: Page, traffic: Traffic) -> None:
