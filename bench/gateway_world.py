@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import socket
 import subprocess
@@ -27,6 +28,7 @@ from typing import Any, TypeVar
 import docker
 import httpx
 
+from domain.containers import TOOL_LABEL, image_repository
 from infra.gateway.caddy.termination import terminate
 from infra.gateway.factory import caddy_binary, stop_embedded_gateway
 from infra.settings import Settings
@@ -141,6 +143,16 @@ async def until(check: Callable[[], Awaitable[T | None]], seconds: float, what: 
     raise RuntimeError(f"timed out waiting for {what}")
 
 
+def tool_port_range(width: int = 100) -> dict[str, str]:
+    """A window of host ports of its own: MACHETE takes the lowest free port of its range, so
+    other MACHETEs on this host (tests) would race this one for the same ports."""
+    start = 22000 + secrets.randbelow((29999 - 22000 - width) // width) * width
+    return {
+        "MACHETE_TOOL_PORT_RANGE_START": str(start),
+        "MACHETE_TOOL_PORT_RANGE_END": str(start + width - 1),
+    }
+
+
 class Machete:
     """A `machete serve` with its embedded gateway, and its GraphQL API through that gateway."""
 
@@ -170,6 +182,7 @@ class Machete:
             MACHETE_NETWORK_MODE="host",
             MACHETE_HEALTH_CHECK_TIMEOUT_SECONDS="30",
             MACHETE_HEALTH_CHECK_INTERVAL_SECONDS="2",
+            **tool_port_range(),
         )
         machete = Path(sys.executable).parent / "machete"
         with self.log_path.open("wb") as log:
@@ -354,10 +367,10 @@ def remove_tools(names: list[str]) -> None:
     engine = docker.from_env(timeout=60)
     try:
         for name in names:
-            labelled: dict[str, str | list[str] | bool] = {"label": f"machete.tool={name}"}
+            labelled: dict[str, str | list[str] | bool] = {"label": f"{TOOL_LABEL}={name}"}
             for container in engine.containers.list(all=True, filters=labelled):
                 container.remove(force=True)
-            for image in engine.images.list(name=f"machete/{name}"):
+            for image in engine.images.list(name=image_repository(name)):
                 with contextlib.suppress(docker.errors.APIError):
                     engine.images.remove(str(image.id), force=True)
     finally:
