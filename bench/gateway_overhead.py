@@ -82,6 +82,12 @@ class Plan:
     max_requests: int
     warmup: float
 
+    @property
+    def loads(self) -> tuple[int, ...]:
+        """Concurrent connections per measurement: the load asked for (throughput, latency
+        under load) and one (a single client: the latency of the hops, without queueing)."""
+        return (self.connections, 1) if self.connections > 1 else (1,)
+
 
 def paths_of(
     installed: dict[tuple[str, str], InstalledTool],
@@ -140,22 +146,36 @@ async def check_paths(paths: dict[str, dict[str, Target]]) -> None:
                 raise RuntimeError(f"the VIEWER tool answered {status} without a token")
 
 
-Results = dict[str, dict[str, list[LoadResult]]]
+# results[connections][backend][path]: one LoadResult per round
+Results = dict[int, dict[str, dict[str, list[LoadResult]]]]
 
 
 async def measure(paths: dict[str, dict[str, Target]], plan: Plan) -> Results:
-    results: Results = {b: {p: [] for p in PATHS} for b in paths}
-    load = {"connections": plan.connections, "max_requests": plan.max_requests}
+    """Every path at every load, round after round; within a round each path runs once, in
+    an order that turns from round to round, so that a slow moment of the machine falls on
+    every path alike."""
+    results: Results = {n: {b: {p: [] for p in PATHS} for b in paths} for n in plan.loads}
     if plan.warmup > 0:
         for targets in paths.values():
             for target in targets.values():
-                await run_load(target, seconds=plan.warmup, **load)
+                await run_load(
+                    target,
+                    connections=plan.connections,
+                    seconds=plan.warmup,
+                    max_requests=plan.max_requests,
+                )
     for round_number in range(plan.rounds):
-        for backend, targets in paths.items():
-            turn = round_number % len(PATHS)
-            for name in PATHS[turn:] + PATHS[:turn]:
-                result = await run_load(targets[name], seconds=plan.seconds, **load)
-                results[backend][name].append(result)
+        turn = round_number % len(PATHS)
+        for connections in plan.loads:
+            for backend, targets in paths.items():
+                for name in PATHS[turn:] + PATHS[:turn]:
+                    result = await run_load(
+                        targets[name],
+                        connections=connections,
+                        seconds=plan.seconds,
+                        max_requests=plan.max_requests,
+                    )
+                    results[connections][backend][name].append(result)
         print(f"  round {round_number + 1}/{plan.rounds} done", flush=True)
     return results
 
@@ -195,28 +215,35 @@ def report(results: Results, plan: Plan) -> int:
     """Print the figures; the number of failed requests."""
     failed = 0
     for backend in BACKENDS:
-        rows = results[backend.slug]
         print(f"\n{backend.slug}: {backend.description}")
-        print(f"  {'path':<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} errors")
-        for name in PATHS:
-            total = pooled(rows[name])
-            failed += total.errors
-            print(
-                f"  {name:<16} {total.throughput:>9,.0f} {total.percentile_ms(50):>8.2f}"
-                f" {total.percentile_ms(99):>8.2f} {total.requests:>9,} {total.errors}"
-            )
-        for name in PATHS[1:]:
-            ratio = ratios(rows[name], rows[DIRECT])
-            verdict = "meets the goal" if ratio.meets_goal else "misses the goal"
-            print(
-                f"  {name + ' / direct:':<25} throughput {ratio.throughput:.2f}x,"
-                f" p50 {ratio.added_p50_ms:+.2f} ms, p99 {ratio.added_p99_ms:+.2f} ms"
-                f" ({'reference' if name in REFERENCE_PATHS else verdict})"
-            )
+        for connections in plan.loads:
+            failed += report_table(results[connections][backend.slug], connections)
     print(
         f"\ngoal: through the gateway at least {GOAL_THROUGHPUT}x the direct throughput and"
         f" under {GOAL_ADDED_P50_MS:g} ms added at p50 (ratios: median of {plan.rounds} rounds)"
     )
+    return failed
+
+
+def report_table(rows: dict[str, list[LoadResult]], connections: int) -> int:
+    failed = 0
+    clients = "1 connection" if connections == 1 else f"{connections} connections"
+    print(f"  {clients:<16} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} errors")
+    for name in PATHS:
+        total = pooled(rows[name])
+        failed += total.errors
+        print(
+            f"  {name:<16} {total.throughput:>9,.0f} {total.percentile_ms(50):>8.2f}"
+            f" {total.percentile_ms(99):>8.2f} {total.requests:>9,} {total.errors}"
+        )
+    for name in PATHS[1:]:
+        ratio = ratios(rows[name], rows[DIRECT])
+        verdict = "meets the goal" if ratio.meets_goal else "misses the goal"
+        print(
+            f"  {name + ' / direct:':<25} throughput {ratio.throughput:.2f}x,"
+            f" p50 {ratio.added_p50_ms:+.2f} ms, p99 {ratio.added_p99_ms:+.2f} ms"
+            f" ({'reference' if name in REFERENCE_PATHS else verdict})"
+        )
     return failed
 
 
@@ -242,8 +269,9 @@ def machine_lines(database: str) -> list[str]:
 def client_line(plan: Plan) -> str:
     loop = "uvloop" if _uvloop() is not None else "asyncio"
     return (
-        f"load: raw HTTP/1.1 client on {loop}, {plan.connections} connections,"
-        f" {plan.seconds:g} s per path and round (at most {plan.max_requests:,} requests),"
+        f"load: raw HTTP/1.1 client on {loop},"
+        f" {' and '.join(str(n) for n in plan.loads)} connections,"
+        f" {plan.seconds:g} s per path, load and round (at most {plan.max_requests:,} requests),"
         f" {plan.rounds} rounds interleaved, warm-up {plan.warmup:g} s per path"
     )
 
