@@ -16,17 +16,21 @@ built FROM scratch like every tool on this machine (host network, 127.0.0.1:$POR
 
 Each backend is installed twice: once `PUBLIC` (no sign-in check) and once `VIEWER` (the
 default: every request goes through `forward_auth` to MACHETE's API on its unix socket first).
-Three paths per backend, in one run, interleaved round by round (the order turns each round):
+Four paths per backend, in one run, interleaved round by round (the order turns each round):
 
 - direct: straight to the PUBLIC tool's container, 127.0.0.1:<its port>;
+- bare Caddy hop, for reference: a second Caddy with one `reverse_proxy` to that container
+  and nothing else, what any proxy hop costs here;
 - gateway PUBLIC: `Host: <public tool>.localhost:<gateway port>`;
 - gateway VIEWER: `Host: <viewer tool>.localhost:<gateway port>` with an API token.
 
 The load comes from a raw asyncio HTTP/1.1 client (`bench.http_load`, on uvloop when
-installed): `--connections` clients, one request in flight each, `--seconds` per path and
-round, at most `--max-requests` requests each time. It prints every path's throughput and
-p50/p99 latency over all rounds, and the median of the per-round ratios against direct.
-Goal: through the gateway at least 0.8x the direct throughput and under 1 ms added at p50.
+installed): `--connections` clients, one request in flight each (throughput, and latency
+under load), then a single client (the latency of the hops, without queueing), `--seconds`
+per path, load and round, at most `--max-requests` requests each time. It prints every
+path's throughput and p50/p99 latency over all rounds, and the median of the per-round
+comparisons with direct. Goal: through the gateway at least 0.8x the direct throughput and
+under 1 ms added at p50. It exits 1 if any request failed.
 """
 
 from __future__ import annotations
@@ -196,9 +200,14 @@ class Ratios:
     added_p50_ms: float
     added_p99_ms: float
 
-    @property
-    def meets_goal(self) -> bool:
-        return self.throughput >= GOAL_THROUGHPUT and self.added_p50_ms < GOAL_ADDED_P50_MS
+    def verdict(self, connections: int) -> str:
+        """Against the goals; with one connection the throughput is only 1/latency, so
+        only the latency goal is judged there."""
+        p50 = "holds" if self.added_p50_ms < GOAL_ADDED_P50_MS else "misses"
+        if connections == 1:
+            return f"p50 goal {p50}"
+        throughput = "holds" if self.throughput >= GOAL_THROUGHPUT else "misses"
+        return f"throughput goal {throughput}, p50 goal {p50}"
 
 
 def ratios(gateway: list[LoadResult], direct: list[LoadResult]) -> Ratios:
@@ -238,11 +247,11 @@ def report_table(rows: dict[str, list[LoadResult]], connections: int) -> int:
         )
     for name in PATHS[1:]:
         ratio = ratios(rows[name], rows[DIRECT])
-        verdict = "meets the goal" if ratio.meets_goal else "misses the goal"
+        verdict = "reference" if name in REFERENCE_PATHS else ratio.verdict(connections)
         print(
             f"  {name + ' / direct:':<25} throughput {ratio.throughput:.2f}x,"
             f" p50 {ratio.added_p50_ms:+.2f} ms, p99 {ratio.added_p99_ms:+.2f} ms"
-            f" ({'reference' if name in REFERENCE_PATHS else verdict})"
+            f" ({verdict})"
         )
     return failed
 
