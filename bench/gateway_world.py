@@ -180,8 +180,6 @@ class Machete:
             MACHETE_RUN_DIR=str(self.run_dir),
             MACHETE_ALLOW_LOCAL_REPOS="true",
             MACHETE_NETWORK_MODE="host",
-            MACHETE_HEALTH_CHECK_TIMEOUT_SECONDS="30",
-            MACHETE_HEALTH_CHECK_INTERVAL_SECONDS="2",
             **tool_port_range(),
         )
         machete = Path(sys.executable).parent / "machete"
