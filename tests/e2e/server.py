@@ -69,7 +69,11 @@ def server_env(data_dir: Path, database_url: str, **extra: str) -> dict[str, str
     return env
 
 
-def start_server(env: dict[str, str], log_path: Path, port: int | None = None) -> RunningServer:
+def start_server(
+    env: dict[str, str], log_path: Path, port: int | None = None, scheme: str = "http"
+) -> RunningServer:
+    """`scheme`: https when the gateway in front serves TLS (readiness is then checked without
+    verifying its certificate: the tests verify it themselves)."""
     port = port or free_port()
     with log_path.open("ab") as log:
         process = subprocess.Popen(
@@ -80,13 +84,14 @@ def start_server(env: dict[str, str], log_path: Path, port: int | None = None) -
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
         )
-    server = RunningServer(process, f"http://127.0.0.1:{port}", env, log_path)
+    server = RunningServer(process, f"{scheme}://127.0.0.1:{port}", env, log_path)
     deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(f"machete serve exited early:\n{server.log()}")
         try:
-            if httpx.get(f"{server.base_url}/readyz", timeout=1).status_code == 200:
+            ready = httpx.get(f"{server.base_url}/readyz", timeout=1, verify=scheme == "http")
+            if ready.status_code == 200:
                 return server
         except httpx.TransportError:
             pass

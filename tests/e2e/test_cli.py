@@ -106,3 +106,12 @@ def test_serve_explains_an_invalid_admin_from_the_environment(tmp_path: Path) ->
     assert result.returncode == 1
     assert "MACHETE_ADMIN_* does not describe a valid admin" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_ready_says_whether_the_api_answers_where_it_listens(server: RunningServer) -> None:
+    answering = run_machete(
+        server.env | {"MACHETE_PORT": server.base_url.rsplit(":", 1)[1]}, "ready"
+    )
+    assert (answering.returncode, answering.stderr.strip()) == (0, "ready")
+    nobody = run_machete(server.env | {"MACHETE_PORT": "1"}, "ready")
+    assert nobody.returncode == 1 and "not ready" in nobody.stderr

@@ -7,11 +7,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
-from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, running_server, sign_in
+from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, sign_in
+from tests.e2e.gateway.servers import gateway_server
 from tests.e2e.server import GraphQLClient, error_codes
 from tests.e2e.tools import ERRORS, ToolsApi, unique_name
+from tests.fixtures.repos import make_tool_repo
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -92,19 +95,21 @@ async def test_admins_set_custom_domains_and_each_bad_one_is_named(
     ]
     assert errors[0]["message"].startswith("'wiki.localhost': Names under localhost")
 
-    given = ["Wiki.Example.COM.", "kb.example.com", "wiki.example.com"]
+    # The e2e server is shared: names of this test only.
+    zone = f"{wiki['name']}.example.com"
+    given = [f"Wiki.{zone.upper()}.", f"kb.{zone}", f"wiki.{zone}"]
     saved = await api["ADMIN"].run(SET_DOMAINS, {"id": wiki["id"], "domains": given})
     assert saved["setToolDomains"] == {
-        "tool": {**wiki, "domains": ["kb.example.com", "wiki.example.com"]},
+        "tool": {**wiki, "domains": [f"kb.{zone}", f"wiki.{zone}"]},
         "errors": [],
     }
     taken = await api["ADMIN"].run(
-        SET_DOMAINS, {"id": docs["id"], "domains": ["docs.example.com", "KB.example.com"]}
+        SET_DOMAINS, {"id": docs["id"], "domains": [f"docs.{zone}", f"KB.{zone}"]}
     )
     assert taken["setToolDomains"]["errors"] == [
         {
             "code": "NAME_TAKEN",
-            "message": "kb.example.com is already a domain of another tool.",
+            "message": f"kb.{zone} is already a domain of another tool.",
             "field": ["input", "domains"],
             "line": None,
         }
@@ -120,24 +125,54 @@ async def test_admins_set_custom_domains_and_each_bad_one_is_named(
     assert cleared["setToolDomains"]["tool"]["domains"] == []
 
 
-async def test_with_the_gateway_on_a_tools_url_is_its_name_under_the_base_domain(
-    tmp_path: Path,
+@pytest.mark.docker
+async def test_through_the_gateway_a_tool_answers_on_its_name_and_its_custom_domain(
+    tmp_path: Path, cleanup_tools: list[str]
 ) -> None:
-    async with running_server(
-        tmp_path,
-        MACHETE_GATEWAY="embedded",
-        MACHETE_BASE_DOMAIN="tools.test",
-        MACHETE_ADMIN_USERNAME=ADMIN_USERNAME,
-        MACHETE_ADMIN_PASSWORD=ADMIN_PASSWORD,
-        MACHETE_ALLOW_LOCAL_REPOS="true",
-    ) as server:
+    name = unique_name("routed")
+    cleanup_tools.append(name)
+    repo = make_tool_repo(tmp_path / "repo", name=name)
+    (tmp_path / "server").mkdir()
+    # A gateway server of its own (its Caddy is stopped afterwards), with another base domain.
+    async with gateway_server(tmp_path / "server", MACHETE_BASE_DOMAIN="tools.test") as gateway:
+        server = gateway.running
         client = GraphQLClient(server.graphql_url)
         try:
-            admin = ToolsApi(
-                client, (await sign_in(client, ADMIN_USERNAME, ADMIN_PASSWORD))["accessToken"]
-            )
-            tool = await installed(admin, tmp_path)
+            token = (await sign_in(client, ADMIN_USERNAME, ADMIN_PASSWORD))["accessToken"]
+            admin = ToolsApi(client, token)
+            tool = (await admin.install(repoUrl=repo.url, name=name))["tool"]
+            await admin.wait_for_status(tool["id"], {"RUNNING"})
+            opened = await admin.run(SET_ACCESS, {"id": tool["id"], "access": "PUBLIC"})
+            domains = {"id": tool["id"], "domains": ["Docs.Example.com"]}
+            routed = await admin.run(SET_DOMAINS, domains)
+            answers = {
+                host: await answer_through(server.base_url, host)
+                for host in (f"{name}.tools.test", "docs.example.com")
+            }
+            await admin.run(SET_ACCESS, {"id": tool["id"], "access": "ADMIN"})
+            guarded = [
+                await answer_through(server.base_url, "docs.example.com"),
+                await answer_through(server.base_url, "docs.example.com", token),
+            ]
         finally:
             await client.close()
     port = urlsplit(server.base_url).port
-    assert tool["url"] == f"http://{tool['name']}.tools.test:{port}/"
+    assert opened["setToolAccess"]["tool"]["url"] == f"http://{name}.tools.test:{port}/"
+    assert routed["setToolDomains"]["tool"]["domains"] == ["docs.example.com"]
+    assert answers == {
+        f"{name}.tools.test": (200, '{"status":"healthy"}'),
+        "docs.example.com": (200, '{"status":"healthy"}'),
+    }
+    # Now only admins: the sign-in check refuses a script without a token, lets the admin in.
+    assert guarded == [(401, None), (200, '{"status":"healthy"}')]
+
+
+async def answer_through(
+    gateway: str, host: str, token: str | None = None
+) -> tuple[int, str | None]:
+    """The gateway's answer to GET /health for `host` (sent to its loopback listener). The
+    mutations apply the routes before they answer, so no waiting is needed."""
+    headers = {"Host": host, **({"Authorization": f"Bearer {token}"} if token else {})}
+    async with httpx.AsyncClient(timeout=5, trust_env=False) as http:
+        response = await http.get(f"{gateway}/health", headers=headers)
+    return response.status_code, response.text.strip() if response.status_code == 200 else None

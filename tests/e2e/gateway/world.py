@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, CREATE_USER, ROLE_PASSWORD, sign_in
-from tests.e2e.gateway.conftest import GatewayServer
+from tests.e2e.gateway.servers import GatewayServer
 from tests.e2e.server import GraphQLClient
-from tests.e2e.tools import ToolsApi
+from tests.e2e.tools import DockerView, ToolsApi
 
 CREATE_API_TOKEN = """mutation($name: String!) {
   createApiToken(input: {name: $name}) { token errors { code message } } }"""
@@ -32,6 +32,7 @@ class GatewayWorld:
         self.client = client
         self.admin = ToolsApi(client, admin_token)
         self.members: dict[str, Member] = {}
+        self.installed: list[str] = []
 
     @classmethod
     async def create(cls, gateway: GatewayServer, client: GraphQLClient) -> GatewayWorld:
@@ -56,11 +57,21 @@ class GatewayWorld:
         return self.members[role]
 
     async def install_running(self, repo_url: str, name: str, **input: Any) -> dict[str, Any]:
+        self.installed.append(name)
         payload = await self.admin.install(repoUrl=repo_url, name=name, **input)
         assert payload["errors"] == [], payload
         build = await self.admin.wait_for_build(payload["build"]["id"])
         assert build["status"] == "SUCCEEDED", await self.admin.log_text(build["id"])
         return await self.admin.wait_for_status(payload["tool"]["id"], {"RUNNING"})
+
+    def remove_installed(self) -> None:
+        """Every container and image of the tools installed here (after the module)."""
+        view = DockerView()
+        try:
+            for name in self.installed:
+                view.remove_everything_of(name)
+        finally:
+            view.client.close()
 
     async def set_access(self, tool_id: str, access: str) -> None:
         result = await self.admin.run(SET_TOOL_ACCESS, {"id": tool_id, "access": access})
