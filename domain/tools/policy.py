@@ -20,6 +20,9 @@ class ToolPolicy:
     health_timeout_seconds: float = 60.0
     # How long a switch lets requests to the old container finish before stopping it.
     drain_seconds: float = 30.0
+    # A request the gateway took before the switch may still be in its sign-in check, and
+    # reaches the old container after the switch: the old one serves at least this long.
+    switch_settle_seconds: float = 2.0
 
     def memory_for(self, requested: int | None) -> int:
         return min(requested or self.default_memory_bytes, self.max_memory_bytes)

@@ -169,16 +169,21 @@ class ToolSwitcher:
         return wanted
 
     async def _drain(self, old: Instance) -> None:
-        """Until the gateway proxies nothing more to the old container, at most `drain_seconds`."""
+        """Until the gateway proxies nothing more to the old container and the settle time has
+        passed; at most `drain_seconds`."""
         upstream = self._routes.addresses.upstream_on(old.host_port)
-        deadline = asyncio.get_running_loop().time() + self._policy.drain_seconds
-        while asyncio.get_running_loop().time() < deadline:
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        deadline = started + self._policy.drain_seconds
+        settled = started + min(self._policy.switch_settle_seconds, self._policy.drain_seconds)
+        while loop.time() < deadline:
             try:
-                if await self._routes.gateway.in_flight(upstream) == 0:
-                    return
+                idle = await self._routes.gateway.in_flight(upstream) == 0
             except DomainError as error:
                 # The route has switched already; an unreachable gateway proxies nothing.
                 logger.warning("could not count requests to %s: %s", old.name, error.message)
+                return
+            if idle and loop.time() >= settled:
                 return
             await asyncio.sleep(DRAIN_POLL_SECONDS)
 

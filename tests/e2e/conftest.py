@@ -56,6 +56,9 @@ async def server(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Runn
     """One development server for the e2e tests, its first admin created from the environment."""
     async with running_server(
         tmp_path_factory.mktemp("e2e"),
+        # The session's role tokens are signed in once and used until the last test, which a
+        # loaded machine reaches well after the default 15 minutes.
+        MACHETE_ACCESS_TOKEN_TTL_SECONDS="7200",
         MACHETE_ADMIN_USERNAME=ADMIN_USERNAME,
         MACHETE_ADMIN_PASSWORD=ADMIN_PASSWORD,
         MACHETE_ALLOW_LOCAL_REPOS="true",

@@ -285,7 +285,10 @@ async def test_the_large_endpoint_answers_the_size_asked_with_its_content_length
     echo_tool: str,
 ) -> None:
     size = 3 * 1024 * 1024 + 5
-    async with httpx.AsyncClient(trust_env=False, timeout=30) as http:
+    # A connection of its own per request: httpd may close one after a CGI answer, and a
+    # second request on it would find it gone.
+    no_reuse = httpx.Limits(max_keepalive_connections=0)
+    async with httpx.AsyncClient(trust_env=False, timeout=30, limits=no_reuse) as http:
         response = await http.get(f"{echo_tool}/cgi-bin/large", params={"bytes": size})
         default = await http.get(f"{echo_tool}/cgi-bin/large")
     assert response.status_code == 200

@@ -95,7 +95,7 @@ async def test_an_update_switches_only_once_the_new_container_is_healthy(
     application: Application, client: docker.DockerClient, tmp_path: Path
 ) -> None:
     admin = await application.services.users.ensure_admin(
-        "ada", "ada@example.com", uuid.uuid4().hex
+        "ada", "ada@example.com", "a passphrase long enough for the tests"
     )
     assert isinstance(admin, User)
     name = unique_tool_name("switch")

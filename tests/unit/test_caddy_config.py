@@ -153,7 +153,7 @@ def test_a_protected_tool_is_checked_then_stripped_then_proxied() -> None:
         "X-Forwarded-Host",
         "X-Forwarded-Proto",
     }
-    assert check["load_balancing"] == {"try_duration": "15s", "try_interval": "250ms"}
+    assert check["load_balancing"] == {"try_duration": "30s", "try_interval": "250ms"}
     [admitted] = check["handle_response"]
     assert admitted["match"] == {"status_code": [2]}
     copied = [h["request"]["set"] for h in handlers_in(admitted["routes"])]

@@ -119,6 +119,34 @@ async def test_the_old_container_serves_until_its_requests_have_drained(
     assert world.build(second.id).status is BuildStatus.SUCCEEDED
 
 
+async def test_the_old_container_serves_for_the_settle_time_though_nothing_is_in_flight(
+    world: ToolWorld,
+) -> None:
+    """A request taken before the switch may still be in its sign-in check, on its way to the
+    old container: it must find it there."""
+    world.policy = ToolPolicy(
+        health_timeout_seconds=1.0, drain_seconds=30.0, switch_settle_seconds=0.5
+    )
+    tool, _ = await world.installed(built=True)
+    second = await rebuild(world, tool.id)
+    switched, apply = asyncio.Event(), world.gateway.apply
+
+    async def apply_and_tell(table: RouteTable) -> None:
+        await apply(table)
+        switched.set()
+
+    world.gateway.apply = apply_and_tell
+    task = asyncio.create_task(world.pipeline().run(second.id, BuildControl()))
+    await asyncio.wait_for(switched.wait(), 5)
+    loop = asyncio.get_running_loop()
+    at_switch = loop.time()
+    await asyncio.sleep(0.2)
+    assert MAIN not in world.engine.stopped
+    await asyncio.wait_for(task, 5)
+    assert loop.time() - at_switch >= 0.45
+    assert world.engine.stopped == [MAIN]
+
+
 async def test_the_drain_ends_after_drain_seconds_even_with_requests_in_flight(
     world: ToolWorld,
 ) -> None:

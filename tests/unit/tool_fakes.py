@@ -456,7 +456,9 @@ class ToolWorld:
     cipher: FakeSecretCipher = field(default_factory=FakeSecretCipher)
     ports: FakePortProbe = field(default_factory=FakePortProbe)
     background: FakeBackground = field(default_factory=FakeBackground)
-    policy: ToolPolicy = field(default_factory=lambda: ToolPolicy(health_timeout_seconds=1.0))
+    policy: ToolPolicy = field(
+        default_factory=lambda: ToolPolicy(health_timeout_seconds=1.0, switch_settle_seconds=0)
+    )
     hasher: FakePasswordHasher = field(default_factory=FakePasswordHasher)
     codec: PyJWTCodec = field(
         default_factory=lambda: PyJWTCodec("k" * 48, "machete", "machete-api", UNIT_TOKEN_TTL)

@@ -33,7 +33,7 @@ class GatewaySite:
     # not cut every other tool's open sockets.
     stream_close_delay: str = "8h"
     # While MACHETE restarts, requests for it (and sign-in checks) wait this long for it.
-    api_try_duration: str = "15s"
+    api_try_duration: str = "30s"
     api_try_interval: str = "250ms"
     # Off for the embedded Caddy, whose supervisor polls the admin API.
     log_admin_requests: bool = True
