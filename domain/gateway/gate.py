@@ -111,6 +111,10 @@ class ToolGate:
             code=ErrorCode.INVALID_INPUT,
             field=("return_to",),
         )
+        # A browser reads `\` as `/` (`http://evil\@tool/` is evil's), and neither `\`,
+        # white space nor control characters belong in a URL it sends: refused outright.
+        if any(char == "\\" or ord(char) <= 0x20 or ord(char) == 0x7F for char in return_to):
+            raise refusal
         try:
             parts = urlsplit(return_to)
             port = parts.port
@@ -119,6 +123,7 @@ class ToolGate:
         host = (parts.hostname or "").lower()
         if (
             parts.scheme != self._addresses.scheme
+            or "@" in parts.netloc
             or (port or self._addresses.default_port) != self._addresses.port
         ):
             raise refusal
@@ -127,8 +132,8 @@ class ToolGate:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         if not path.startswith("/") or path.startswith("//"):
             raise refusal
-        origin = f"{parts.scheme}://{parts.netloc.lower()}"
-        return host, origin, path
+        # Rebuilt from the checked host, never copied from the URL's authority.
+        return host, self._addresses.origin_of(host), path
 
     async def _is_tool_host(self, host: str) -> bool:
         async with self._uow(read_only=True) as uow:

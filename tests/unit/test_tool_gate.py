@@ -191,3 +191,33 @@ async def test_the_ticket_keeps_the_path_and_query_asked_for(
     assert redirect.startswith(f"http://{HOST}:8000/_machete/callback?ticket=")
     found = gate.passes.redeem(redirect.split("ticket=", 1)[1], HOST)
     assert found is not None and found.path == "/a/b?c=d"
+
+
+@pytest.mark.parametrize(
+    "return_to",
+    [
+        # A browser reads `\` as `/`: this is evil.example, with the ticket in its path.
+        "http://evil.example\\@hello.localhost:8000/",
+        "http://evil.example@hello.localhost:8000/",
+        "http://user:password@hello.localhost:8000/",
+        # A path a browser would read as another host once redirected to.
+        "http://hello.localhost:8000/\\evil.example",
+        "http://hello.localhost:8000/\\\\evil.example",
+    ],
+)
+async def test_a_return_to_with_credentials_or_backslashes_gets_no_ticket(
+    world: ToolWorld, gate: ToolGate, viewer: User, return_to: str
+) -> None:
+    await a_tool(world)
+    token = await access_token(world, viewer.username)
+    with pytest.raises(DomainError, match="tool's address"):
+        await gate.ticket_for(token, return_to)
+
+
+async def test_the_callback_url_names_the_tools_host_and_nothing_else(
+    world: ToolWorld, gate: ToolGate, viewer: User
+) -> None:
+    await a_tool(world)
+    token = await access_token(world, viewer.username)
+    redirect, _ = await gate.ticket_for(token, f"http://{HOST}:8000/")
+    assert redirect.split("?", 1)[0] == f"http://{HOST}:8000/_machete/callback"
