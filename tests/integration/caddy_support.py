@@ -150,8 +150,9 @@ class EchoTool:
 @dataclass
 class MacheteStandIn:
     """MACHETE behind the gateway: the dashboard, sign-in callbacks, and `/_machete/auth`,
-    which admits a request carrying the cookie `machete_tool_session=ok` (or the bearer token
-    `good-token`) as alice, and sends anyone else to sign in."""
+    which admits a request carrying the cookie `machete_tool_session=ok` (or its TLS spelling
+    `__Host-machete_tool_session=ok`, or the bearer token `good-token`) as alice, and sends anyone
+    else to sign in."""
 
     checks: list[dict[str, str]] = field(default_factory=list)
     role: str = "VIEWER"
@@ -168,7 +169,10 @@ class MacheteStandIn:
     async def _auth(self, request: Request) -> Response:
         headers = dict(request.headers.items())
         self.checks.append(headers)
-        signed_in = request.cookies.get("machete_tool_session") == "ok"
+        signed_in = "ok" in (
+            request.cookies.get("machete_tool_session"),
+            request.cookies.get("__Host-machete_tool_session"),
+        )
         if signed_in or headers.get("authorization") == "Bearer good-token":
             return PlainTextResponse(
                 "",

@@ -275,6 +275,16 @@ async def test_a_cookie_header_of_machete_cookies_only_is_dropped(routed: Runnin
     assert "cookie" not in echoed_headers(response)
 
 
+async def test_machetes_cookies_with_a_secure_prefix_never_reach_a_tool(
+    routed: RunningGateway,
+) -> None:
+    """With TLS the pass and the sign-in state are `__Host-machete_*` cookies."""
+    cookies = "__Host-machete_tool_session=ok; a=1; __Secure-machete_x=2; __Host-machete_s=3"
+    for host in ("pub.localhost", "priv.localhost"):
+        response = await routed.get(host, headers={"Cookie": cookies})
+        assert echoed_headers(response).get("cookie") == ["a=1"], host
+
+
 async def test_forged_identity_headers_never_reach_a_public_tool_or_machete(
     routed: RunningGateway,
 ) -> None:

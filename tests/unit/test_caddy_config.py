@@ -280,3 +280,5 @@ def test_only_cookies_named_machete_underscore_are_removed() -> None:
     assert strip_machete_cookies("machete_s=2; lang=en") == "lang=en"
     assert strip_machete_cookies("lang=en;machete_s=2") == "lang=en"
     assert strip_machete_cookies("x=machete_y; mymachete_z=1") == "x=machete_y; mymachete_z=1"
+    assert strip_machete_cookies("__Host-machete_s=1; a=2; __Secure-machete_t=3") == "a=2"
+    assert strip_machete_cookies("__Host-other=1") == "__Host-other=1"

@@ -21,8 +21,9 @@ TOOL_HEADER = "X-Machete-Tool"
 CHECK_ONLY_HEADERS = ("X-Forwarded-Method", "X-Forwarded-Uri")
 # Which upstream a request was sent to, for the error routes to pick the right page.
 UPSTREAM_VAR = "machete_upstream"
-# Cookies named so are MACHETE's own; `\s*` also takes the space after the `;` before them.
-MACHETE_COOKIE = r"(^|;)\s*machete_[^;]*"
+# Cookies named so are MACHETE's own, with TLS behind the `__Host-` prefix (`__Secure-` too, in
+# case); `\s*` also takes the space after the `;` before them.
+MACHETE_COOKIE = r"(^|;)\s*(__Host-|__Secure-)?machete_[^;]*"
 LEFTOVER_SEPARATORS = r"^[;\s]+|[;\s]+$"
 
 
