@@ -221,6 +221,25 @@ class RunningGateway:
         async with self.client() as client:
             return await client.get(path, headers=headers, **kwargs)
 
+    async def raw(self, request: bytes) -> tuple[int, bytes]:
+        """Send `request` as it is (HTTP/1.1, `Connection: close`): the status and the body.
+        For request targets an HTTP client would tidy up (`//x`, absolute forms)."""
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        try:
+            writer.write(request)
+            await writer.drain()
+            async with asyncio.timeout(10):
+                answer = await reader.read()
+        finally:
+            writer.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        return int(head.split(b" ", 2)[1]), body
+
+    async def raw_get(self, host: str, target: str) -> tuple[int, bytes]:
+        return await self.raw(
+            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        )
+
 
 def gateway_site(run_dir: Path, api_socket: Path, port: int, **changes: Any) -> GatewaySite:
     paths = caddy_paths(run_dir)

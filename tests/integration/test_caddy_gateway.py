@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import re
 import signal
@@ -321,9 +322,11 @@ async def test_the_dashboards_session_headers_reach_machete_but_forged_check_hea
 async def test_a_direct_call_of_the_sign_in_check_cannot_name_a_tool(
     routed: RunningGateway, machete: MacheteStandIn
 ) -> None:
-    for host in ("localhost", "priv.localhost"):
-        await routed.get(host, "/_machete/auth", headers={"X-Machete-Tool": str(PRIVATE_ID)})
-    assert [check.get("x-machete-tool") for check in machete.checks] == [None, None]
+    forged = {"X-Machete-Tool": str(PRIVATE_ID)}
+    await routed.get("localhost", "/_machete/auth", headers=forged)
+    on_a_tool = await routed.get("priv.localhost", "/_machete/auth", headers=forged)
+    assert [check.get("x-machete-tool") for check in machete.checks] == [None]
+    assert on_a_tool.status_code == 404  # MACHETE's, and not even asked
 
 
 async def test_sign_in_callbacks_on_a_tool_name_go_to_machete_unchecked(
@@ -334,6 +337,19 @@ async def test_sign_in_callbacks_on_a_tool_name_go_to_machete_unchecked(
     )
     assert response.json()["machete"] is True
     assert echoed_headers(response)["cookie"] == ["machete_tool_session=x"]
+    assert machete.checks == []
+
+
+async def test_on_a_tool_name_machete_hears_only_its_callback_and_exactly_at_its_path(
+    routed: RunningGateway, machete: MacheteStandIn
+) -> None:
+    """Anything else of MACHETE's (the dashboard's pages) would run on the tool's origin."""
+    for target in ("//_machete/callback?ticket=t", "/_machete%2Fcallback?ticket=t"):
+        status, body = await routed.raw_get("priv.localhost", target)
+        assert (status, json.loads(body)["path"]) == (200, "/_machete/callback"), target
+    for target in ("//_machete/sign-in", "/%5Fmachete/sign-in", "/x/../_machete/tickets"):
+        status, body = await routed.raw_get("priv.localhost", target)
+        assert (status, b"belong to MACHETE" in body) == (404, True), target
     assert machete.checks == []
 
 
