@@ -276,6 +276,23 @@ async def test_a_cookie_header_of_machete_cookies_only_is_dropped(routed: Runnin
     assert "cookie" not in echoed_headers(response)
 
 
+async def test_a_tool_hears_the_client_address_only_from_the_gateway(
+    routed: RunningGateway,
+) -> None:
+    """Caddy replaces X-Forwarded-For; the other headers tools read a client address from
+    would carry whatever the client wrote."""
+    forged = {
+        "X-Forwarded-For": "203.0.113.9",
+        "Forwarded": "for=203.0.113.9;host=evil.example",
+        "X-Real-IP": "203.0.113.9",
+    }
+    for host, cookie in (("pub.localhost", ""), ("priv.localhost", "machete_tool_session=ok")):
+        response = await routed.get(host, headers={**forged, "Cookie": cookie})
+        received = echoed_headers(response)
+        assert received["x-forwarded-for"] == ["127.0.0.1"]
+        assert "forwarded" not in received and "x-real-ip" not in received
+
+
 async def test_machetes_cookies_with_a_secure_prefix_never_reach_a_tool(
     routed: RunningGateway,
 ) -> None:

@@ -19,6 +19,8 @@ TOOL_HEADER = "X-Machete-Tool"
 # Only the sign-in check's request carries these (Caddy sets X-Forwarded-For/Host/Proto itself
 # on every proxied request, replacing what the client sent).
 CHECK_ONLY_HEADERS = ("X-Forwarded-Method", "X-Forwarded-Uri")
+# Where clients claim to come from; a tool hears the address only from X-Forwarded-For.
+CLIENT_SAID_HEADERS = ("Forwarded", "X-Real-Ip")
 # Which upstream a request was sent to, for the error routes to pick the right page.
 UPSTREAM_VAR = "machete_upstream"
 # Cookies named so are MACHETE's own, with TLS behind the `__Host-` prefix (`__Secure-` too, in
@@ -119,12 +121,14 @@ def strip_credentials() -> list[Route]:
 
 def to_tool(site: GatewaySite, upstream: Upstream) -> list[Handler]:
     """The tool's container. Caddy sets X-Forwarded-For from the real client itself (no
-    proxy is trusted, so a forged one is replaced) and keeps the client's Host."""
+    proxy is trusted, so a forged one is replaced) and keeps the client's Host; the other
+    headers tools take a client address from would only say what the client wrote."""
     proxy = {
         "handler": "reverse_proxy",
         "upstreams": [{"dial": upstream.address}],
         "flush_interval": -1,
         "stream_close_delay": site.stream_close_delay,
+        "headers": {"request": {"delete": list(CLIENT_SAID_HEADERS)}},
     }
     return [mark_upstream("tool"), proxy]
 
