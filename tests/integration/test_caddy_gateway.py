@@ -293,6 +293,45 @@ async def test_a_tool_hears_the_client_address_only_from_the_gateway(
         assert "forwarded" not in received and "x-real-ip" not in received
 
 
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        "GET http://priv.localhost/x HTTP/1.1\r\nHost: pub.localhost",  # absolute form
+        "GET /x HTTP/1.1\r\nHost: PRIV.LocalHost",
+        "GET /x HTTP/1.1\r\nHost: priv.localhost.",  # not the tool's name: the dashboard
+        "GET /x HTTP/1.1\r\nHost: priv.localhost.:80",
+        "HEAD /x HTTP/1.1\r\nHost: priv.localhost",
+        "OPTIONS /x HTTP/1.1\r\nHost: priv.localhost",
+        "TRACE /x HTTP/1.1\r\nHost: priv.localhost",
+        "CONNECT priv.localhost:80 HTTP/1.1\r\nHost: priv.localhost:80",
+        "GET /_machete/../x HTTP/1.1\r\nHost: priv.localhost",
+        "GET /%5Fmachete/../x HTTP/1.1\r\nHost: priv.localhost",
+        "GET /ws HTTP/1.1\r\nHost: priv.localhost\r\nConnection: Upgrade\r\n"
+        "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+    ],
+)
+async def test_no_request_target_host_or_method_reaches_a_protected_tool_unchecked(
+    routed: RunningGateway, request_head: str
+) -> None:
+    status, body = await routed.raw(f"{request_head}\r\nConnection: close\r\n\r\n".encode())
+    assert b'"tool":"priv"' not in body
+    assert status in (200, 302) and (status == 302 or b'"machete":true' in body)
+
+
+async def test_machetes_cookies_go_from_every_cookie_header(routed: RunningGateway) -> None:
+    """HTTP/2 and HTTP/3 clients may send cookies in several `Cookie` headers."""
+    status, body = await routed.raw(
+        b"GET /x HTTP/1.1\r\nHost: priv.localhost\r\nCookie: machete_tool_session=ok\r\n"
+        b"Cookie: machete_refresh=secret; b=2\r\nCookie: a=1; __Host-machete_x=3\r\n"
+        b"Connection: close\r\n\r\n"
+    )
+    assert status == 200
+    cookies = [value for name, value in json.loads(body)["headers"] if name == "cookie"]
+    assert "machete" not in " ".join(cookies)
+    assert [cookie for cookie in cookies if cookie] == ["b=2", "a=1"]
+
+
 async def test_machetes_cookies_with_a_secure_prefix_never_reach_a_tool(
     routed: RunningGateway,
 ) -> None:
