@@ -18,6 +18,7 @@ from infra.adapters import Resources, build_adapters
 from infra.db.leadership import ToolMonitorLeadership
 from infra.db.migrate import is_at_head, upgrade_to_head_async
 from infra.events.choice import LiveEventBus
+from infra.gateway.host_network import host_network_warnings
 from infra.service_settings import service_settings
 from infra.settings import Mode, Settings
 from infra.worker.background_work import BackgroundWork
@@ -78,6 +79,8 @@ class Application:
                 "service listening on this host, loopback included",
                 self.settings.network_mode.value,
             )
+            for warning in host_network_warnings(self.settings):
+                logger.warning("%s", warning)
 
     def start_background_work(self) -> None:
         self.background.start()

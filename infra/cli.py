@@ -26,6 +26,7 @@ from infra.bootstrap import (
     prepare_database,
 )
 from infra.db.migrate import upgrade_to_head
+from infra.files.private_directory import private_directory_problem
 from infra.service_settings import public_addresses
 from infra.settings import Settings
 from infra.worker_process import work_until_stopped
@@ -74,7 +75,9 @@ def serve(
     settings = load_settings(host=host, port=port)
     configure_logging(settings)
     # Fail here, with a readable message, rather than with a traceback from the lifespan.
-    problem = settings.socket_problem() or asyncio.run(_preflight(settings))
+    problem = (
+        settings.socket_problem() or _run_dir_problem(settings) or asyncio.run(_preflight(settings))
+    )
     if problem:
         console.print(f"[red]cannot start:[/red] {problem}")
         raise typer.Exit(1)
@@ -85,7 +88,6 @@ def serve(
     )
     where: dict[str, Any]
     if settings.api_socket is not None:
-        settings.api_socket.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         where = {"uds": str(settings.api_socket)}
     else:
         api_host, api_port = settings.api_tcp_address
@@ -99,6 +101,17 @@ def serve(
         # always reaches the app's shutdown (which hands running builds back to the queue).
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_SECONDS,
     )
+
+
+def _run_dir_problem(settings: Settings) -> str | None:
+    """The directory of the API's and the gateway's sockets, made private to this user if new;
+    why it cannot be trusted (others may write to it) if not."""
+    directories = {path.parent for path in (settings.api_socket, settings.admin_socket) if path}
+    for directory in sorted(directories):
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if (problem := private_directory_problem(directory)) is not None:
+            return f"the run directory is not private: {problem}"
+    return None
 
 
 def startup_lines(settings: Settings) -> list[str]:
@@ -157,6 +170,10 @@ def gateway_stop() -> None:
     if settings.admin_socket is None:
         console.print("[red]cannot stop:[/red] only MACHETE_GATEWAY=embedded runs its own Caddy")
         raise typer.Exit(2)
+    run_dir = settings.resolved_run_dir
+    if run_dir.exists() and (problem := private_directory_problem(run_dir)) is not None:
+        console.print(f"[red]cannot stop:[/red] the run directory is not private: {problem}")
+        raise typer.Exit(1)
     if stop_embedded_gateway(settings):
         console.print("The gateway stopped.")
     else:

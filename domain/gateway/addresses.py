@@ -55,7 +55,11 @@ class PublicAddresses:
         return self.tool_url_for_name(tool.name)
 
     def tool_url_for_name(self, name: str) -> str:
-        return f"{self.scheme}://{self.tool_host(name)}{self._port_suffix}/"
+        return f"{self.origin_of(self.tool_host(name))}/"
+
+    def origin_of(self, host: str) -> str:
+        """The gateway's origin for one of its host names (a checked one: no port, no `@`)."""
+        return f"{self.scheme}://{host}{self._port_suffix}"
 
     def upstream_of(self, tool: Tool) -> Upstream:
         return self.upstream_on(tool.host_port)

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 from domain.auth.authenticator import Authenticator
 from domain.errors import DomainError, ErrorCode, Unauthenticated
 from domain.gateway.addresses import PublicAddresses
-from domain.gateway.passes import ToolPass, ToolPasses
+from domain.gateway.passes import ToolPass, ToolPasses, is_state
 from domain.ports import UnitOfWorkFactory
 from domain.tools.access_level import ToolAccess
 from domain.tools.model import Tool
@@ -94,14 +94,21 @@ class ToolGate:
                 return None
         return user
 
-    async def ticket_for(self, bearer: str, return_to: str) -> tuple[str, str]:
-        """A signed-in dashboard user asks to open `return_to` (a tool's URL): the callback URL
-        on the tool's host that signs the browser in there, and the tool's host."""
+    async def ticket_for(self, bearer: str, return_to: str, state: str) -> tuple[str, str]:
+        """A signed-in dashboard user asks to open `return_to` (a tool's URL) for the sign-in
+        the gateway started with `state`: the callback URL on the tool's host that signs the
+        browser in there, and the tool's host."""
         user, credential = await self._authenticator.verify(bearer)
         if credential.session_id is None:
             raise Unauthenticated("Opening a tool needs a signed-in session, not an API token.")
+        if not is_state(state):
+            raise DomainError(
+                "Open the tool again: this sign-in did not come from the gateway.",
+                code=ErrorCode.INVALID_INPUT,
+                field=("state",),
+            )
         host, origin, path = await self._tool_origin(return_to)
-        ticket = self._passes.ticket(user.id, credential.session_id, host, path)
+        ticket = self._passes.ticket(user.id, credential.session_id, host, path, state)
         return f"{origin}/_machete/callback?ticket={ticket}", host
 
     async def _tool_origin(self, return_to: str) -> tuple[str, str, str]:
@@ -111,6 +118,10 @@ class ToolGate:
             code=ErrorCode.INVALID_INPUT,
             field=("return_to",),
         )
+        # A browser reads `\` as `/` (`http://evil\@tool/` is evil's), and neither `\`,
+        # white space nor control characters belong in a URL it sends: refused outright.
+        if any(char == "\\" or ord(char) <= 0x20 or ord(char) == 0x7F for char in return_to):
+            raise refusal
         try:
             parts = urlsplit(return_to)
             port = parts.port
@@ -119,6 +130,7 @@ class ToolGate:
         host = (parts.hostname or "").lower()
         if (
             parts.scheme != self._addresses.scheme
+            or "@" in parts.netloc
             or (port or self._addresses.default_port) != self._addresses.port
         ):
             raise refusal
@@ -127,8 +139,8 @@ class ToolGate:
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
         if not path.startswith("/") or path.startswith("//"):
             raise refusal
-        origin = f"{parts.scheme}://{parts.netloc.lower()}"
-        return host, origin, path
+        # Rebuilt from the checked host, never copied from the URL's authority.
+        return host, self._addresses.origin_of(host), path
 
     async def _is_tool_host(self, host: str) -> bool:
         async with self._uow(read_only=True) as uow:

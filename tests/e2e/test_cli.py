@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import httpx
@@ -115,3 +117,23 @@ def test_ready_says_whether_the_api_answers_where_it_listens(server: RunningServ
     assert (answering.returncode, answering.stderr.strip()) == (0, "ready")
     nobody = run_machete(server.env | {"MACHETE_PORT": "1"}, "ready")
     assert nobody.returncode == 1 and "not ready" in nobody.stderr
+
+
+def test_serve_and_gateway_stop_refuse_a_run_directory_others_may_write_to(tmp_path: Path) -> None:
+    """Its pidfile and sockets are trusted: whoever may write there could plant their own."""
+    run_dir = Path(tempfile.mkdtemp(prefix="m", dir="/tmp"))
+    try:
+        run_dir.chmod(0o777)
+        env = server_env(
+            tmp_path / "data",
+            f"sqlite+aiosqlite:///{tmp_path}/a.db",
+            MACHETE_GATEWAY="embedded",
+            MACHETE_RUN_DIR=str(run_dir),
+        )
+        for command in (("serve", "--port", "1"), ("gateway", "stop")):
+            result = run_machete(env, *command)
+            assert result.returncode == 1, command
+            assert "others may write to" in result.stderr and "Traceback" not in result.stderr
+        assert sorted(path.name for path in run_dir.iterdir()) == []
+    finally:
+        shutil.rmtree(run_dir)

@@ -150,8 +150,9 @@ class EchoTool:
 @dataclass
 class MacheteStandIn:
     """MACHETE behind the gateway: the dashboard, sign-in callbacks, and `/_machete/auth`,
-    which admits a request carrying the cookie `machete_tool_session=ok` (or the bearer token
-    `good-token`) as alice, and sends anyone else to sign in."""
+    which admits a request carrying the cookie `machete_tool_session=ok` (or its TLS spelling
+    `__Host-machete_tool_session=ok`, or the bearer token `good-token`) as alice, and sends anyone
+    else to sign in."""
 
     checks: list[dict[str, str]] = field(default_factory=list)
     role: str = "VIEWER"
@@ -168,7 +169,10 @@ class MacheteStandIn:
     async def _auth(self, request: Request) -> Response:
         headers = dict(request.headers.items())
         self.checks.append(headers)
-        signed_in = request.cookies.get("machete_tool_session") == "ok"
+        signed_in = "ok" in (
+            request.cookies.get("machete_tool_session"),
+            request.cookies.get("__Host-machete_tool_session"),
+        )
         if signed_in or headers.get("authorization") == "Bearer good-token":
             return PlainTextResponse(
                 "",
@@ -216,6 +220,25 @@ class RunningGateway:
         headers = {"Host": host, **kwargs.pop("headers", {})}
         async with self.client() as client:
             return await client.get(path, headers=headers, **kwargs)
+
+    async def raw(self, request: bytes) -> tuple[int, bytes]:
+        """Send `request` as it is (HTTP/1.1, `Connection: close`): the status and the body.
+        For request targets an HTTP client would tidy up (`//x`, absolute forms)."""
+        reader, writer = await asyncio.open_connection("127.0.0.1", self.port)
+        try:
+            writer.write(request)
+            await writer.drain()
+            async with asyncio.timeout(10):
+                answer = await reader.read()
+        finally:
+            writer.close()
+        head, _, body = answer.partition(b"\r\n\r\n")
+        return int(head.split(b" ", 2)[1]), body
+
+    async def raw_get(self, host: str, target: str) -> tuple[int, bytes]:
+        return await self.raw(
+            f"GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode()
+        )
 
 
 def gateway_site(run_dir: Path, api_socket: Path, port: int, **changes: Any) -> GatewaySite:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import os
 import re
 import signal
@@ -275,6 +276,72 @@ async def test_a_cookie_header_of_machete_cookies_only_is_dropped(routed: Runnin
     assert "cookie" not in echoed_headers(response)
 
 
+async def test_a_tool_hears_the_client_address_only_from_the_gateway(
+    routed: RunningGateway,
+) -> None:
+    """Caddy replaces X-Forwarded-For; the other headers tools read a client address from
+    would carry whatever the client wrote."""
+    forged = {
+        "X-Forwarded-For": "203.0.113.9",
+        "Forwarded": "for=203.0.113.9;host=evil.example",
+        "X-Real-IP": "203.0.113.9",
+    }
+    for host, cookie in (("pub.localhost", ""), ("priv.localhost", "machete_tool_session=ok")):
+        response = await routed.get(host, headers={**forged, "Cookie": cookie})
+        received = echoed_headers(response)
+        assert received["x-forwarded-for"] == ["127.0.0.1"]
+        assert "forwarded" not in received and "x-real-ip" not in received
+
+
+@pytest.mark.parametrize(
+    "request_head",
+    [
+        "GET http://priv.localhost/x HTTP/1.1\r\nHost: pub.localhost",  # absolute form
+        "GET /x HTTP/1.1\r\nHost: PRIV.LocalHost",
+        "GET /x HTTP/1.1\r\nHost: priv.localhost.",  # not the tool's name: the dashboard
+        "GET /x HTTP/1.1\r\nHost: priv.localhost.:80",
+        "HEAD /x HTTP/1.1\r\nHost: priv.localhost",
+        "OPTIONS /x HTTP/1.1\r\nHost: priv.localhost",
+        "TRACE /x HTTP/1.1\r\nHost: priv.localhost",
+        "CONNECT priv.localhost:80 HTTP/1.1\r\nHost: priv.localhost:80",
+        "GET /_machete/../x HTTP/1.1\r\nHost: priv.localhost",
+        "GET /%5Fmachete/../x HTTP/1.1\r\nHost: priv.localhost",
+        "GET /ws HTTP/1.1\r\nHost: priv.localhost\r\nConnection: Upgrade\r\n"
+        "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+        "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
+    ],
+)
+async def test_no_request_target_host_or_method_reaches_a_protected_tool_unchecked(
+    routed: RunningGateway, request_head: str
+) -> None:
+    status, body = await routed.raw(f"{request_head}\r\nConnection: close\r\n\r\n".encode())
+    assert b'"tool":"priv"' not in body
+    assert status in (200, 302) and (status == 302 or b'"machete":true' in body)
+
+
+async def test_machetes_cookies_go_from_every_cookie_header(routed: RunningGateway) -> None:
+    """HTTP/2 and HTTP/3 clients may send cookies in several `Cookie` headers."""
+    status, body = await routed.raw(
+        b"GET /x HTTP/1.1\r\nHost: priv.localhost\r\nCookie: machete_tool_session=ok\r\n"
+        b"Cookie: machete_refresh=secret; b=2\r\nCookie: a=1; __Host-machete_x=3\r\n"
+        b"Connection: close\r\n\r\n"
+    )
+    assert status == 200
+    cookies = [value for name, value in json.loads(body)["headers"] if name == "cookie"]
+    assert "machete" not in " ".join(cookies)
+    assert [cookie for cookie in cookies if cookie] == ["b=2", "a=1"]
+
+
+async def test_machetes_cookies_with_a_secure_prefix_never_reach_a_tool(
+    routed: RunningGateway,
+) -> None:
+    """With TLS the pass and the sign-in state are `__Host-machete_*` cookies."""
+    cookies = "__Host-machete_tool_session=ok; a=1; __Secure-machete_x=2; __Host-machete_s=3"
+    for host in ("pub.localhost", "priv.localhost"):
+        response = await routed.get(host, headers={"Cookie": cookies})
+        assert echoed_headers(response).get("cookie") == ["a=1"], host
+
+
 async def test_forged_identity_headers_never_reach_a_public_tool_or_machete(
     routed: RunningGateway,
 ) -> None:
@@ -311,9 +378,11 @@ async def test_the_dashboards_session_headers_reach_machete_but_forged_check_hea
 async def test_a_direct_call_of_the_sign_in_check_cannot_name_a_tool(
     routed: RunningGateway, machete: MacheteStandIn
 ) -> None:
-    for host in ("localhost", "priv.localhost"):
-        await routed.get(host, "/_machete/auth", headers={"X-Machete-Tool": str(PRIVATE_ID)})
-    assert [check.get("x-machete-tool") for check in machete.checks] == [None, None]
+    forged = {"X-Machete-Tool": str(PRIVATE_ID)}
+    await routed.get("localhost", "/_machete/auth", headers=forged)
+    on_a_tool = await routed.get("priv.localhost", "/_machete/auth", headers=forged)
+    assert [check.get("x-machete-tool") for check in machete.checks] == [None]
+    assert on_a_tool.status_code == 404  # MACHETE's, and not even asked
 
 
 async def test_sign_in_callbacks_on_a_tool_name_go_to_machete_unchecked(
@@ -324,6 +393,19 @@ async def test_sign_in_callbacks_on_a_tool_name_go_to_machete_unchecked(
     )
     assert response.json()["machete"] is True
     assert echoed_headers(response)["cookie"] == ["machete_tool_session=x"]
+    assert machete.checks == []
+
+
+async def test_on_a_tool_name_machete_hears_only_its_callback_and_exactly_at_its_path(
+    routed: RunningGateway, machete: MacheteStandIn
+) -> None:
+    """Anything else of MACHETE's (the dashboard's pages) would run on the tool's origin."""
+    for target in ("//_machete/callback?ticket=t", "/_machete%2Fcallback?ticket=t"):
+        status, body = await routed.raw_get("priv.localhost", target)
+        assert (status, json.loads(body)["path"]) == (200, "/_machete/callback"), target
+    for target in ("//_machete/sign-in", "/%5Fmachete/sign-in", "/x/../_machete/tickets"):
+        status, body = await routed.raw_get("priv.localhost", target)
+        assert (status, b"belong to MACHETE" in body) == (404, True), target
     assert machete.checks == []
 
 

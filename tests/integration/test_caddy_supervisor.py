@@ -27,11 +27,14 @@ from tests.integration.caddy_support import (
     EchoTool,
     RunningGateway,
     eventually,
+    gateway_site,
     running_gateway,
     serving,
     short_run_dir,
     supervised_caddy,
 )
+
+NOBODY = 65534
 
 
 @pytest.fixture
@@ -96,6 +99,46 @@ async def test_a_pidfile_naming_another_process_is_not_adopted_and_that_process_
     async with running_gateway(run_dir, run_dir / "api.sock") as running:
         assert running.pid != bystander.pid
         assert bystander.poll() is None
+
+
+@pytest.fixture
+def impostor(run_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """Another user's process that names our pidfile in its arguments, as a Caddy would."""
+    if os.geteuid() != 0:
+        pytest.skip("starting another user's process needs root (CI runs as root)")
+    # A shell that stays (no exec of its last command) with the pidfile among its arguments.
+    script = ["/bin/sh", "-c", "sleep 30; :", "sh", str(run_dir / "caddy.pid")]
+    process = subprocess.Popen(script, user=NOBODY, group=NOBODY)
+    try:
+        yield process
+    finally:
+        process.kill()
+        process.wait()
+
+
+async def test_another_users_process_is_neither_adopted_nor_killed_whatever_its_arguments(
+    run_dir: Path, impostor: subprocess.Popen[bytes]
+) -> None:
+    (run_dir / "caddy.pid").write_text(str(impostor.pid))
+    async with running_gateway(run_dir, run_dir / "api.sock") as running:
+        assert running.pid != impostor.pid
+        assert impostor.poll() is None
+
+
+@pytest.mark.parametrize("mode", [0o777, 0o770, 0o703])
+async def test_a_run_directory_others_may_write_to_is_refused(
+    run_dir: Path, mode: int, bystander: subprocess.Popen[bytes]
+) -> None:
+    """Whoever may write there could plant a pidfile and an admin socket of their own, and
+    have MACHETE adopt a fake gateway (and send it every route)."""
+    os.chmod(run_dir, mode)
+    (run_dir / "caddy.pid").write_text(str(bystander.pid))
+    supervisor = supervised_caddy(run_dir, gateway_site(run_dir, run_dir / "api.sock", 1))
+    with pytest.raises(CaddyStartFailed, match="others may write"):
+        await supervisor.start()
+    await supervisor.close()
+    assert supervisor.pid is None and bystander.poll() is None
+    assert not (run_dir / "caddy-admin.sock").exists()
 
 
 async def test_a_caddy_that_cannot_start_says_why(run_dir: Path, tool: EchoTool) -> None:

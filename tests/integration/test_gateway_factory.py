@@ -78,7 +78,7 @@ def test_external_drives_the_operators_caddy_and_supervises_nothing(url: str, li
 
 @pytest.mark.parametrize("url", ["ftp://caddy:2019", "unix://relative.sock", "http://c:2019/x"])
 def test_an_unusable_admin_url_is_refused(url: str) -> None:
-    with pytest.raises(ValueError, match="admin URL"):
+    with pytest.raises(ValueError, match=r"(?i)admin[ _]url"):
         build_gateway(settings_of(gateway="external", gateway_admin_url=url))
 
 

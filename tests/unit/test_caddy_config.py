@@ -115,7 +115,7 @@ def test_machete_hears_no_forwarded_method_or_uri_but_from_its_sign_in_check() -
 
 def test_a_request_for_a_tool_loses_every_machete_header_before_its_check() -> None:
     for access in (ToolAccess.VIEWER, ToolAccess.PUBLIC):
-        first = tool_steps(RouteTable((route("notes", access),)), "notes")[1]
+        first = tool_steps(RouteTable((route("notes", access),)), "notes")[2]
         assert first["handle"] == [
             {"handler": "headers", "request": {"delete": ["*Machete*", "*machete*"]}}
         ]
@@ -136,14 +136,19 @@ def test_tools_come_in_table_order_then_unknown_names_then_the_dashboard() -> No
     assert proxies_to([dashboard]) == ["unix//run/m/api.sock"]
 
 
-def test_sign_in_callbacks_on_a_tool_name_go_to_machete_first() -> None:
-    callbacks = tool_steps(RouteTable((route("notes"),)), "notes")[0]
-    assert callbacks["match"] == [{"path": ["/_machete/*"]}]
+def test_sign_in_callbacks_on_a_tool_name_go_to_machete_first_at_exactly_their_path() -> None:
+    callbacks, reserved = tool_steps(RouteTable((route("notes"),)), "notes")[:2]
+    assert callbacks["match"] == [{"path": ["/_machete/callback"]}]
+    rewrite = handlers_in([callbacks])[0]
+    assert rewrite == {"handler": "rewrite", "uri": "/_machete/callback?{http.request.uri.query}"}
     assert proxies_to([callbacks]) == ["unix//run/m/api.sock"]
+    # The rest of /_machete/ is MACHETE's too, and reaches neither the tool nor MACHETE.
+    assert reserved["match"] == [{"path": ["/_machete/*"]}]
+    assert [h["handler"] for h in handlers_in([reserved])] == ["static_response"]
 
 
 def test_a_protected_tool_is_checked_then_stripped_then_proxied() -> None:
-    steps = tool_steps(RouteTable((route("notes"),)), "notes")[2:]
+    steps = tool_steps(RouteTable((route("notes"),)), "notes")[3:]
     check = next(h for h in handlers_in(steps[:1]) if h["handler"] == "reverse_proxy")
     assert check["rewrite"] == {"method": "GET", "uri": "/_machete/auth"}
     assert check["headers"]["request"]["set"]["X-Machete-Tool"] == [str(NOTES_ID)]
@@ -165,7 +170,7 @@ def test_a_protected_tool_is_checked_then_stripped_then_proxied() -> None:
 
 
 def test_a_public_tool_skips_the_check_but_not_the_stripping() -> None:
-    steps = tool_steps(RouteTable((route("notes", ToolAccess.PUBLIC),)), "notes")[2:]
+    steps = tool_steps(RouteTable((route("notes", ToolAccess.PUBLIC),)), "notes")[3:]
     assert proxies_to(steps) == ["127.0.0.1:20001"]
     strip = handlers_in(steps)[0]["request"]
     assert strip["delete"] == ["Authorization"]
@@ -182,7 +187,7 @@ def test_the_tool_proxy_keeps_sockets_open_across_reloads_and_lets_caddy_judge_s
 
 def test_a_stopped_tool_answers_its_page_and_reaches_no_tool() -> None:
     steps = tool_steps(RouteTable((route("notes", state=RouteState.STOPPED),)), "notes")
-    page = handlers_in(steps[1:])
+    page = handlers_in(steps[2:])
     assert [h["handler"] for h in page] == ["static_response"]
     assert page[0]["status_code"] == 503
     assert "<title>notes is stopped</title>" in page[0]["body"]
@@ -190,13 +195,13 @@ def test_a_stopped_tool_answers_its_page_and_reaches_no_tool() -> None:
 
 def test_a_tool_that_is_not_running_answers_its_page() -> None:
     steps = tool_steps(RouteTable((route("notes", state=RouteState.UNAVAILABLE),)), "notes")
-    [page] = handlers_in(steps[1:])
+    [page] = handlers_in(steps[2:])
     assert (page["status_code"], "notes is not running" in page["body"]) == (503, True)
 
 
 def test_names_on_pages_are_escaped_and_cannot_become_placeholders() -> None:
     odd = route("<b>{http.request.header.Cookie}", state=RouteState.STOPPED, hosts=("x.localhost",))
-    body = handlers_in(tool_steps(RouteTable((odd,)), "x")[1:])[0]["body"]
+    body = handlers_in(tool_steps(RouteTable((odd,)), "x")[2:])[0]["body"]
     assert "<b>" not in body
     assert "{" not in body and "}" not in body
     assert "&lt;b&gt;&#123;http.request.header.Cookie&#125;" in body
@@ -204,7 +209,7 @@ def test_names_on_pages_are_escaped_and_cannot_become_placeholders() -> None:
 
 def test_pages_fetch_nothing_from_elsewhere() -> None:
     page = handlers_in(
-        tool_steps(RouteTable((route("notes", state=RouteState.STOPPED),)), "notes")[1:]
+        tool_steps(RouteTable((route("notes", state=RouteState.STOPPED),)), "notes")[2:]
     )[0]
     body = page["body"].lower()
     assert "<script" not in body and "<link" not in body and "<img" not in body
@@ -281,3 +286,5 @@ def test_only_cookies_named_machete_underscore_are_removed() -> None:
     assert strip_machete_cookies("machete_s=2; lang=en") == "lang=en"
     assert strip_machete_cookies("lang=en;machete_s=2") == "lang=en"
     assert strip_machete_cookies("x=machete_y; mymachete_z=1") == "x=machete_y; mymachete_z=1"
+    assert strip_machete_cookies("__Host-machete_s=1; a=2; __Secure-machete_t=3") == "a=2"
+    assert strip_machete_cookies("__Host-other=1") == "__Host-other=1"

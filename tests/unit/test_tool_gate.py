@@ -17,6 +17,7 @@ from tests.unit.conftest import PASSWORD
 from tests.unit.tool_fakes import ToolWorld
 
 HOST = "hello.localhost"
+STATE = "s" * 32
 
 
 @pytest.fixture
@@ -42,9 +43,9 @@ async def access_token(world: ToolWorld, username: str) -> str:
 
 async def pass_cookie(world: ToolWorld, gate: ToolGate, username: str, host: str = HOST) -> str:
     token = await access_token(world, username)
-    redirect, _ = await gate.ticket_for(token, f"http://{host}:8000/page")
+    redirect, _ = await gate.ticket_for(token, f"http://{host}:8000/page", STATE)
     ticket = redirect.split("ticket=", 1)[1]
-    found = gate.passes.redeem(ticket, host)
+    found = gate.passes.redeem(ticket, host, STATE)
     assert found is not None
     return gate.passes.cookie(found)
 
@@ -112,8 +113,8 @@ async def test_signing_out_ends_the_passes_of_the_session(
 ) -> None:
     tool = await a_tool(world)
     session = await world.services().sessions.sign_in(SignIn(viewer.username, PASSWORD))
-    redirect, _ = await gate.ticket_for(session.access_token.token, f"http://{HOST}:8000/")
-    found = gate.passes.redeem(redirect.split("ticket=", 1)[1], HOST)
+    redirect, _ = await gate.ticket_for(session.access_token.token, f"http://{HOST}:8000/", STATE)
+    found = gate.passes.redeem(redirect.split("ticket=", 1)[1], HOST, STATE)
     assert found is not None
     cookie = gate.passes.cookie(found)
     await world.services().sessions.sign_out(session.refresh_token)
@@ -171,14 +172,14 @@ async def test_only_a_tools_own_url_gets_a_ticket(
     await a_tool(world)
     token = await access_token(world, viewer.username)
     with pytest.raises(DomainError, match="tool's address"):
-        await gate.ticket_for(token, return_to)
+        await gate.ticket_for(token, return_to, STATE)
 
 
 async def test_an_api_token_gets_no_ticket(world: ToolWorld, gate: ToolGate, viewer: User) -> None:
     await a_tool(world)
     secret, _ = await world.services().api_tokens.create(viewer, CreateApiToken("script"))
     with pytest.raises(Unauthenticated):
-        await gate.ticket_for(secret, f"http://{HOST}:8000/")
+        await gate.ticket_for(secret, f"http://{HOST}:8000/", STATE)
 
 
 async def test_the_ticket_keeps_the_path_and_query_asked_for(
@@ -186,8 +187,48 @@ async def test_the_ticket_keeps_the_path_and_query_asked_for(
 ) -> None:
     await a_tool(world)
     token = await access_token(world, viewer.username)
-    redirect, host = await gate.ticket_for(token, f"http://{HOST.upper()}:8000/a/b?c=d")
+    redirect, host = await gate.ticket_for(token, f"http://{HOST.upper()}:8000/a/b?c=d", STATE)
     assert host == HOST
     assert redirect.startswith(f"http://{HOST}:8000/_machete/callback?ticket=")
-    found = gate.passes.redeem(redirect.split("ticket=", 1)[1], HOST)
+    found = gate.passes.redeem(redirect.split("ticket=", 1)[1], HOST, STATE)
     assert found is not None and found.path == "/a/b?c=d"
+
+
+@pytest.mark.parametrize(
+    "return_to",
+    [
+        # A browser reads `\` as `/`: this is evil.example, with the ticket in its path.
+        "http://evil.example\\@hello.localhost:8000/",
+        "http://evil.example@hello.localhost:8000/",
+        "http://user:password@hello.localhost:8000/",
+        # A path a browser would read as another host once redirected to.
+        "http://hello.localhost:8000/\\evil.example",
+        "http://hello.localhost:8000/\\\\evil.example",
+    ],
+)
+async def test_a_return_to_with_credentials_or_backslashes_gets_no_ticket(
+    world: ToolWorld, gate: ToolGate, viewer: User, return_to: str
+) -> None:
+    await a_tool(world)
+    token = await access_token(world, viewer.username)
+    with pytest.raises(DomainError, match="tool's address"):
+        await gate.ticket_for(token, return_to, STATE)
+
+
+async def test_the_callback_url_names_the_tools_host_and_nothing_else(
+    world: ToolWorld, gate: ToolGate, viewer: User
+) -> None:
+    await a_tool(world)
+    token = await access_token(world, viewer.username)
+    redirect, _ = await gate.ticket_for(token, f"http://{HOST}:8000/", STATE)
+    assert redirect.split("?", 1)[0] == f"http://{HOST}:8000/_machete/callback"
+
+
+@pytest.mark.parametrize("state", ["", "short", "s" * 31 + "!", "s" * 200])
+async def test_a_sign_in_the_gateway_did_not_start_gets_no_ticket(
+    world: ToolWorld, gate: ToolGate, viewer: User, state: str
+) -> None:
+    await a_tool(world)
+    token = await access_token(world, viewer.username)
+    with pytest.raises(DomainError, match="did not come from the gateway"):
+        await gate.ticket_for(token, f"http://{HOST}:8000/", state)

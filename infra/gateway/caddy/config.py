@@ -3,7 +3,8 @@
 The protocol with MACHETE, in the order a request meets it:
 1. Every request loses `X-Machete-User`, `X-Machete-Role` and `X-Machete-Tool` (nobody can
    forge an identity, or a sign-in check's tool).
-2. A tool's names: `/_machete/*` goes to MACHETE (sign-in callbacks); a serving tool's other
+2. A tool's names: `/_machete/callback` goes to MACHETE (sign-in callbacks), the rest of
+   `/_machete/` is MACHETE's and answers a 404 page; a serving tool's other
    requests lose every header naming MACHETE (`X-Machete-*`, `X_machete_*`, ...), pass
    MACHETE's sign-in check unless the tool is PUBLIC, lose MACHETE's credentials, and go to
    the container; a stopped or not running tool answers a page.
@@ -35,6 +36,7 @@ from infra.gateway.caddy.tls import tls_apps
 Config = dict[str, Any]
 
 SERVER = "machete"
+CALLBACK_PATH = "/_machete/callback"
 # Names the "no such tool" page may repeat: nothing in them needs escaping.
 PLAIN_NAME = r"[a-z0-9_-]+(\.[a-z0-9_-]+)*"
 
@@ -77,14 +79,26 @@ def encode(config: Config) -> bytes:
 
 
 def _tool_route(route: ToolRoute, site: GatewaySite) -> Route:
+    # Caddy matches paths cleaned and unescaped (`//_machete/callback`, `/_machete%2Fcallback`
+    # match too), so the callback reaches MACHETE rewritten to exactly its path: MACHETE would
+    # answer any other with the dashboard's page, running on the tool's origin.
     callbacks = {
-        "match": [{"path": ["/_machete/*"]}],
-        "handle": handlers.to_api(site),
+        "match": [{"path": [CALLBACK_PATH]}],
+        "handle": [
+            {"handler": "rewrite", "uri": f"{CALLBACK_PATH}?{{http.request.uri.query}}"},
+            *handlers.to_api(site),
+        ],
         "terminal": True,
     }
+    reserved = {
+        "match": [{"path": ["/_machete/*"]}],
+        "handle": [pages.reserved(site.dashboard_url)],
+        "terminal": True,
+    }
+    steps = [callbacks, reserved, *_tool_answer(route, site)]
     return {
         "match": [{"host": list(route.hosts)}],
-        "handle": [{"handler": "subroute", "routes": [callbacks, *_tool_answer(route, site)]}],
+        "handle": [{"handler": "subroute", "routes": steps}],
         "terminal": True,
     }
 

@@ -19,10 +19,13 @@ TOOL_HEADER = "X-Machete-Tool"
 # Only the sign-in check's request carries these (Caddy sets X-Forwarded-For/Host/Proto itself
 # on every proxied request, replacing what the client sent).
 CHECK_ONLY_HEADERS = ("X-Forwarded-Method", "X-Forwarded-Uri")
+# Where clients claim to come from; a tool hears the address only from X-Forwarded-For.
+CLIENT_SAID_HEADERS = ("Forwarded", "X-Real-Ip")
 # Which upstream a request was sent to, for the error routes to pick the right page.
 UPSTREAM_VAR = "machete_upstream"
-# Cookies named so are MACHETE's own; `\s*` also takes the space after the `;` before them.
-MACHETE_COOKIE = r"(^|;)\s*machete_[^;]*"
+# Cookies named so are MACHETE's own, with TLS behind the `__Host-` prefix (`__Secure-` too, in
+# case); `\s*` also takes the space after the `;` before them.
+MACHETE_COOKIE = r"(^|;)\s*(__Host-|__Secure-)?machete_[^;]*"
 LEFTOVER_SEPARATORS = r"^[;\s]+|[;\s]+$"
 
 
@@ -118,14 +121,16 @@ def strip_credentials() -> list[Route]:
 
 def to_tool(site: GatewaySite, upstream: Upstream) -> list[Handler]:
     """The tool's container. Caddy sets X-Forwarded-For from the real client itself (no
-    proxy is trusted, so a forged one is replaced) and keeps the client's Host. Responses are
-    buffered as Caddy does by default, which streams on its own what is a stream (server-sent
-    events, a body of unknown length): flushing after every write cost a quarter of the
-    throughput in bench.gateway_overhead."""
+    proxy is trusted, so a forged one is replaced) and keeps the client's Host; the other
+    headers tools take a client address from would only say what the client wrote. Responses
+    are buffered as Caddy does by default, which streams on its own what is a stream
+    (server-sent events, a body of unknown length): flushing after every write cost a quarter
+    of the throughput in bench.gateway_overhead."""
     proxy = {
         "handler": "reverse_proxy",
         "upstreams": [{"dial": upstream.address}],
         "stream_close_delay": site.stream_close_delay,
+        "headers": {"request": {"delete": list(CLIENT_SAID_HEADERS)}},
     }
     return [mark_upstream("tool"), proxy]
 

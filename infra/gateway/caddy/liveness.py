@@ -1,4 +1,4 @@
-"""Whether a PID is a live Caddy started for this run directory (PIDs get reused)."""
+"""Whether a PID is a live Caddy started for this run directory by our user (PIDs get reused)."""
 
 from __future__ import annotations
 
@@ -25,14 +25,17 @@ def is_alive(pid: int) -> bool:
 
 
 def is_our_caddy(pid: int, pidfile: Path) -> bool | None:
-    """Whether `pid` runs with our `--pidfile`: None when that cannot be told (no /proc)."""
+    """Whether `pid` is our user's and runs with our `--pidfile`: None when that cannot be told
+    (no /proc). Anyone may name our pidfile in their arguments; only our user's processes count
+    (MACHETE running as root would otherwise end another user's process)."""
     try:
+        owner = (PROC / str(pid)).stat().st_uid
         arguments = (PROC / str(pid) / "cmdline").read_bytes().split(b"\0")
     except FileNotFoundError:
         return False if PROC.is_dir() else None
     except OSError:
         return None
-    return os.fsencode(pidfile) in arguments and is_alive(pid)
+    return owner == os.geteuid() and os.fsencode(pidfile) in arguments and is_alive(pid)
 
 
 def read_pid(pidfile: Path) -> int | None:

@@ -84,6 +84,16 @@ def no_such_tool(name_placeholder: str | None, dashboard_url: str) -> Handler:
     return page(404, title, "Check the address, or find the tool on the dashboard.", dashboard_url)
 
 
+def reserved(dashboard_url: str) -> Handler:
+    """`/_machete/` on a tool's name: MACHETE's, and nothing there but the sign-in callback."""
+    return page(
+        404,
+        "Nothing here",
+        "Addresses under /_machete/ belong to MACHETE, not to the tool.",
+        dashboard_url,
+    )
+
+
 def restarting(dashboard_url: str) -> Handler:
     return page(
         503,

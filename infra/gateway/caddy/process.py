@@ -17,6 +17,7 @@ import subprocess
 import time
 from collections.abc import Iterator
 
+from infra.files.private_directory import private_directory_problem
 from infra.gateway.caddy.admin import socket_answers
 from infra.gateway.caddy.liveness import is_alive, is_our_caddy, read_pid
 from infra.gateway.caddy.paths import CaddyPaths
@@ -156,6 +157,9 @@ class CaddyProcess:
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
         self.paths.run_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        # The pidfile, the admin socket and the log are trusted from here on.
+        if (problem := private_directory_problem(self.paths.run_dir)) is not None:
+            raise CaddyStartFailed(f"the gateway's run directory is not private: {problem}")
         with self.paths.lockfile.open("a") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)
             try:

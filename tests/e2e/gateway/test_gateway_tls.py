@@ -130,3 +130,7 @@ async def test_a_browser_is_sent_to_the_https_sign_in(
     assert response.headers["location"].startswith(
         f"https://localhost:{gateway.port}/_machete/sign-in?return_to=https"
     )
+    # Secure, behind the `__Host-` prefix: no sibling host can plant one of its own.
+    state = response.headers["set-cookie"]
+    assert state.startswith("__Host-machete_sign_in_state=")
+    assert "Secure" in state and "Path=/" in state and "Domain" not in state

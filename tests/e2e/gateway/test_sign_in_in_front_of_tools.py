@@ -117,27 +117,53 @@ async def test_a_viewer_gets_a_403_page_for_a_maintainer_tool(
     assert (allowed.status_code, allowed.text.strip()) == (200, "MAINTAINER echo")
 
 
+async def sent_to_sign_in(
+    client: httpx.AsyncClient, gateway: GatewayServer, name: str, path: str
+) -> tuple[str, str]:
+    """A browser opens the tool: the sign-in's state as the redirect names it, and the state
+    cookie the tool's host set (`name=value`)."""
+    response = await client.get(path, headers={"Host": gateway.host(name), **HTML})
+    assert response.status_code == 302, response.text
+    [state] = parse_qs(urlsplit(response.headers["location"]).query)["state"]
+    cookie = response.headers["set-cookie"]
+    assert cookie.startswith("machete_sign_in_state=") and "HttpOnly" in cookie
+    return state, cookie.split(";")[0]
+
+
+async def a_ticket(
+    client: httpx.AsyncClient, gateway: GatewayServer, token: str, url: str, state: str
+) -> httpx.Response:
+    return await client.post(
+        "/_machete/tickets",
+        json={"returnTo": url, "state": state},
+        headers={"Host": gateway.host(), "Authorization": f"Bearer {token}"},
+    )
+
+
 async def test_a_ticket_from_the_dashboard_signs_the_browser_in_on_the_tools_host(
     gateway: GatewayServer, world: GatewayWorld, tools: dict[str, dict]
 ) -> None:
     name = tools["VIEWER"]["name"]
     viewer = world.members["VIEWER"]
     async with gateway.client() as client:
-        asked = await client.post(
-            "/_machete/tickets",
-            json={"returnTo": gateway.tool_url(name, "/cgi-bin/echo?from=ticket")},
-            headers={"Host": gateway.host(), "Authorization": f"Bearer {viewer.access_token}"},
-        )
+        state, state_cookie = await sent_to_sign_in(client, gateway, name, "/cgi-bin/echo")
+        url = gateway.tool_url(name, "/cgi-bin/echo?from=ticket")
+        asked = await a_ticket(client, gateway, viewer.access_token, url, state)
         assert asked.status_code == 200, asked.text
         redirect = urlsplit(asked.json()["redirect"])
         assert redirect.netloc == gateway.host(name) and redirect.path == "/_machete/callback"
         callback = await client.get(
-            f"{redirect.path}?{redirect.query}", headers={"Host": gateway.host(name)}
+            f"{redirect.path}?{redirect.query}",
+            headers={"Host": gateway.host(name), "Cookie": state_cookie},
         )
         assert callback.status_code == 302
         assert callback.headers["location"] == "/cgi-bin/echo?from=ticket"
-        cookie = callback.headers["set-cookie"]
-        assert cookie.startswith("machete_tool_session=") and "HttpOnly" in cookie
+        [cookie] = [
+            header
+            for header in callback.headers.get_list("set-cookie")
+            if header.startswith("machete_tool_session=")
+        ]
+        assert "HttpOnly" in cookie
         value = cookie.split(";")[0]
         landed = await client.get(
             "/cgi-bin/echo?from=ticket", headers={"Host": gateway.host(name), "Cookie": value}
@@ -147,9 +173,52 @@ async def test_a_ticket_from_the_dashboard_signs_the_browser_in_on_the_tools_hos
         assert seen["x-machete-user"] == viewer.username
         assert "cookie" not in seen  # the pass is MACHETE's: the tool never sees it
         again = await client.get(
-            f"{redirect.path}?{redirect.query}", headers={"Host": gateway.host(name)}
+            f"{redirect.path}?{redirect.query}",
+            headers={"Host": gateway.host(name), "Cookie": state_cookie},
         )
         assert again.status_code == 400  # a ticket is spent once
+
+
+async def test_someone_elses_ticket_signs_no_browser_in(
+    gateway: GatewayServer, world: GatewayWorld, tools: dict[str, dict]
+) -> None:
+    """Login CSRF: a maintainer gets a ticket for their own sign-in and sends the callback link
+    to a viewer. The viewer's browser holds no state cookie (or another one) for that ticket, so
+    it is not signed in to the tool as the maintainer."""
+    name = tools["VIEWER"]["name"]
+    async with gateway.client() as attacker, gateway.client() as victim:
+        state, _ = await sent_to_sign_in(attacker, gateway, name, "/")
+        token = world.members["MAINTAINER"].access_token
+        asked = await a_ticket(attacker, gateway, token, gateway.tool_url(name), state)
+        link = urlsplit(asked.json()["redirect"])
+        _, own_state = await sent_to_sign_in(victim, gateway, name, "/")
+        for cookies in ({}, {"Cookie": own_state}):
+            opened = await victim.get(
+                f"{link.path}?{link.query}", headers={"Host": gateway.host(name), **cookies}
+            )
+            assert opened.status_code == 400
+            assert "set-cookie" not in opened.headers
+        # The attacker's own browser still can (a refusal spent nothing).
+        mine = await attacker.get(
+            f"{link.path}?{link.query}",
+            headers={"Host": gateway.host(name), "Cookie": f"machete_sign_in_state={state}"},
+        )
+        assert mine.status_code == 302
+
+
+async def test_a_sign_in_the_gateway_did_not_start_gets_no_ticket(
+    gateway: GatewayServer, world: GatewayWorld, tools: dict[str, dict]
+) -> None:
+    token = world.members["VIEWER"].access_token
+    async with gateway.client() as client:
+        url = gateway.tool_url(tools["VIEWER"]["name"])
+        for body in ({"returnTo": url}, {"returnTo": url, "state": "made-up"}):
+            asked = await client.post(
+                "/_machete/tickets",
+                json=body,
+                headers={"Host": gateway.host(), "Authorization": f"Bearer {token}"},
+            )
+            assert asked.status_code == 400, body
 
 
 async def test_no_ticket_is_given_for_another_site(
@@ -158,7 +227,7 @@ async def test_no_ticket_is_given_for_another_site(
     async with gateway.client() as client:
         asked = await client.post(
             "/_machete/tickets",
-            json={"returnTo": "http://evil.example/"},
+            json={"returnTo": "http://evil.example/", "state": "s" * 32},
             headers={
                 "Host": gateway.host(),
                 "Authorization": f"Bearer {world.members['VIEWER'].access_token}",
