@@ -282,3 +282,32 @@ def test_machete_ready_asks_the_api_on_its_socket_behind_the_gateway(
         machete_command("ready"), env=gateway.env, capture_output=True, text=True, timeout=30
     )
     assert (result.returncode, result.stderr.strip()) == (0, "ready")
+
+
+def test_curl_with_an_api_token_reaches_the_tool(
+    gateway: GatewayServer, world: GatewayWorld, tools: dict[str, dict]
+) -> None:
+    name = tools["VIEWER"]["name"]
+    host = f"{name}.localhost"
+    command = [
+        "curl",
+        "--silent",
+        "--show-error",
+        "--max-time",
+        "20",
+        "--resolve",
+        f"{host}:{gateway.port}:127.0.0.1",
+        "--header",
+        f"Authorization: Bearer {world.members['VIEWER'].api_token}",
+        gateway.tool_url(name),
+    ]
+    answered = subprocess.run(command, capture_output=True, text=True, timeout=30, check=False)
+    assert (answered.returncode, answered.stdout.strip()) == (0, "VIEWER echo"), answered.stderr
+    refused = subprocess.run(
+        [*command[:7], "--write-out", "%{http_code}", "--output", "/dev/null", command[-1]],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
+    assert refused.stdout == "401"
