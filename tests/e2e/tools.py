@@ -9,7 +9,7 @@ from typing import Any
 
 import docker
 import httpx
-from docker.errors import DockerException
+from docker.errors import DockerException, NotFound
 
 from tests.e2e.server import GraphQLClient, RunningServer
 from tests.services import unavailable
@@ -135,9 +135,18 @@ class DockerView:
             unavailable("Docker")
 
     def containers(self, tool: str) -> list[Any]:
-        by_label = self.client.containers.list(all=True, filters={"label": f"machete.tool={tool}"})
-        by_name = self.client.containers.list(all=True, filters={"name": f"machete-{tool}"})
-        return list({c.id: c for c in [*by_label, *by_name]}.values())
+        """The tool's containers, inspected; one removed meanwhile (a switch retiring the old
+        container, a cancel removing the new one) is not there any more."""
+        listed = self.client.containers.list
+        by_label = listed(all=True, sparse=True, filters={"label": f"machete.tool={tool}"})
+        by_name = listed(all=True, sparse=True, filters={"name": f"machete-{tool}"})
+        found = []
+        for container_id in dict.fromkeys(str(c.id) for c in [*by_label, *by_name]):
+            try:
+                found.append(self.client.containers.get(container_id))
+            except NotFound:
+                continue
+        return found
 
     def images(self, tool: str) -> list[Any]:
         """Images with the tool's label or under its name (`machete/<tool>:*`)."""

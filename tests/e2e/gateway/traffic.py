@@ -24,6 +24,7 @@ class Answer:
 @dataclass
 class Traffic:
     answers: list[Answer] = field(default_factory=list)
+    resent: int = 0  # requests sent again on a fresh connection (see `steady_traffic`)
 
     @property
     def failures(self) -> list[Answer]:
@@ -51,10 +52,21 @@ async def steady_traffic(
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=20)
     async with gateway.client(limits=limits, timeout=timeout_seconds) as client:
 
+        async def get() -> httpx.Response:
+            asked = {"Host": host, **(headers or {})}
+            try:
+                return await client.get("/", headers=asked)
+            except (httpx.ReadError, httpx.RemoteProtocolError):
+                # Caddy closes idle keep-alive connections when it loads new routes; a GET
+                # sent on one just then is sent again, as browsers and Go's client do. (A
+                # container failing behind the gateway is a 502, never this.)
+                traffic.resent += 1
+                return await client.get("/", headers=asked)
+
         async def one() -> None:
             sent = time.monotonic()
             try:
-                response = await client.get("/", headers={"Host": host, **(headers or {})})
+                response = await get()
                 traffic.answers.append(Answer(sent, response.status_code, response.text.strip()))
             except httpx.HTTPError as error:
                 traffic.answers.append(Answer(sent, None, repr(error)))
