@@ -14,6 +14,7 @@ import dataclasses
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import tempfile
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -56,7 +57,22 @@ def short_run_dir() -> Iterator[Path]:
     try:
         yield path
     finally:
+        stop_leftover_caddy(path)
         shutil.rmtree(path, ignore_errors=True)
+
+
+def stop_leftover_caddy(run_dir: Path) -> None:
+    """A Caddy a test left running in `run_dir` (a test that failed half way): ended by the
+    PID in its pid file, and only if that process is the Caddy of this pid file."""
+    pidfile = run_dir / "caddy.pid"
+    try:
+        pid = int(pidfile.read_text().strip())
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    except (OSError, ValueError):
+        return
+    if str(pidfile).encode() in command:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
 
 
 @asynccontextmanager
