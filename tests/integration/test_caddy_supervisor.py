@@ -33,6 +33,7 @@ from tests.integration.caddy_support import (
     short_run_dir,
     supervised_caddy,
 )
+from tests.services import unavailable
 
 NOBODY = 65534
 
@@ -105,7 +106,7 @@ async def test_a_pidfile_naming_another_process_is_not_adopted_and_that_process_
 def impostor(run_dir: Path) -> Iterator[subprocess.Popen[bytes]]:
     """Another user's process that names our pidfile in its arguments, as a Caddy would."""
     if os.geteuid() != 0:
-        pytest.skip("starting another user's process needs root (CI runs as root)")
+        unavailable("Root (to start another user's process; CI runs as root)")
     # A shell that stays (no exec of its last command) with the pidfile among its arguments.
     script = ["/bin/sh", "-c", "sleep 30; :", "sh", str(run_dir / "caddy.pid")]
     process = subprocess.Popen(script, user=NOBODY, group=NOBODY)

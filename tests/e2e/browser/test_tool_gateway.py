@@ -28,8 +28,6 @@ from tests.e2e.conftest import ROLE_PASSWORD
 from tests.e2e.gateway.conftest import GatewayServer, gateway_server
 from tests.e2e.gateway.world import GatewayWorld
 from tests.e2e.server import GraphQLClient
-from tests.e2e.tools import DockerView, unique_name
-from tests.fixtures.echo_tools import make_echo_tool_repo
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.docker]
 
@@ -56,17 +54,8 @@ async def tools(
 ) -> AsyncIterator[dict[str, dict]]:
     """An echo tool any viewer may open (the default level) and one for maintainers."""
     root = tmp_path_factory.mktemp("browser-echo-tools")
-    installed = {}
-    for level in ("VIEWER", "MAINTAINER"):
-        name = unique_name(f"open-{level.lower()}")
-        repo = make_echo_tool_repo(root / name, name=name, content=f"{level} echo")
-        installed[level] = await team.install_running(repo.url, name)
-    await team.set_access(installed["MAINTAINER"]["id"], "MAINTAINER")
-    yield installed
-    view = DockerView()
-    for tool in installed.values():
-        view.remove_everything_of(tool["name"])
-    view.client.close()
+    yield await team.install_echo_tools(root, "open", ("VIEWER", "MAINTAINER"), "echo")
+    team.remove_installed()
 
 
 class People:

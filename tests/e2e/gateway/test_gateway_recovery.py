@@ -15,8 +15,6 @@ import pytest
 from tests.e2e.gateway.servers import GatewayServer, gateway_server
 from tests.e2e.gateway.traffic import steady_traffic
 from tests.e2e.gateway.world import GatewayWorld
-from tests.e2e.tools import unique_name
-from tests.fixtures.echo_tools import make_echo_tool_repo
 
 pytestmark = [pytest.mark.timeout(600), pytest.mark.docker]
 
@@ -34,12 +32,7 @@ async def tools(
 ) -> AsyncIterator[dict[str, dict]]:
     """A tool behind the sign-in check and a PUBLIC one."""
     root = tmp_path_factory.mktemp("tools")
-    installed = {}
-    for access in ("VIEWER", "PUBLIC"):
-        name = unique_name(f"up-{access.lower()}")
-        repo = make_echo_tool_repo(root / name, name=name, content=f"{access} up")
-        installed[access] = await world.install_running(repo.url, name)
-    await world.set_access(installed["PUBLIC"]["id"], "PUBLIC")
+    installed = await world.install_echo_tools(root, "up", ("VIEWER", "PUBLIC"), "up")
     yield installed
 
 

@@ -15,8 +15,6 @@ import pytest
 from tests.e2e.gateway.servers import GatewayServer
 from tests.e2e.gateway.world import GatewayWorld
 from tests.e2e.server import machete_command
-from tests.e2e.tools import unique_name
-from tests.fixtures.echo_tools import make_echo_tool_repo
 
 pytestmark = [pytest.mark.timeout(300), pytest.mark.docker]
 
@@ -29,13 +27,7 @@ async def tools(
 ) -> AsyncIterator[dict[str, dict]]:
     """An echo tool for viewers (the default) and one for maintainers."""
     root = tmp_path_factory.mktemp("echo-tools")
-    installed = {}
-    for level in ("VIEWER", "MAINTAINER"):
-        name = unique_name(f"echo-{level.lower()}")
-        repo = make_echo_tool_repo(root / name, name=name, content=f"{level} echo")
-        installed[level] = await world.install_running(repo.url, name)
-    await world.set_access(installed["MAINTAINER"]["id"], "MAINTAINER")
-    yield installed
+    yield await world.install_echo_tools(root, "echo", ("VIEWER", "MAINTAINER"), "echo")
 
 
 async def served(

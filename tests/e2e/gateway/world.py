@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from tests.e2e.conftest import ADMIN_PASSWORD, ADMIN_USERNAME, CREATE_USER, ROLE_PASSWORD, sign_in
 from tests.e2e.gateway.servers import GatewayServer
 from tests.e2e.server import GraphQLClient
-from tests.e2e.tools import DockerView, ToolsApi
+from tests.e2e.tools import DockerView, ToolsApi, unique_name
+from tests.fixtures.echo_tools import make_echo_tool_repo
 
 CREATE_API_TOKEN = """mutation($name: String!) {
   createApiToken(input: {name: $name}) { token errors { code message } } }"""
@@ -63,6 +65,20 @@ class GatewayWorld:
         build = await self.admin.wait_for_build(payload["build"]["id"])
         assert build["status"] == "SUCCEEDED", await self.admin.log_text(build["id"])
         return await self.admin.wait_for_status(payload["tool"]["id"], {"RUNNING"})
+
+    async def install_echo_tools(
+        self, root: Path, prefix: str, levels: tuple[str, ...], says: str
+    ) -> dict[str, dict[str, Any]]:
+        """An echo tool per access level (running, set to that level), each answering
+        `<level> <says>` on `/`."""
+        installed = {}
+        for level in levels:
+            name = unique_name(f"{prefix}-{level.lower()}")
+            repo = make_echo_tool_repo(root / name, name=name, content=f"{level} {says}")
+            installed[level] = await self.install_running(repo.url, name)
+            if level != "VIEWER":
+                await self.set_access(installed[level]["id"], level)
+        return installed
 
     def remove_installed(self) -> None:
         """Every container and image of the tools installed here (after the module)."""
